@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from .navigation import nav_items_for
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    context = {"site_name": settings.SERVICEDESK["SITE_NAME"]}
+    if user is not None and user.is_authenticated:
+        context["nav_items"] = nav_items_for(user, request.path)
+    return context

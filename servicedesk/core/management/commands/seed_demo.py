@@ -1,0 +1,27 @@
+"""Load realistic demo data. Idempotent: running it again adds nothing that is already there.
+
+Each app may ship ``<app>/demo.py`` with ``seed_demo(*, now, log)``; they run in INSTALLED_APPS
+order, so users and customers exist before the apps that build on them.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+
+class Command(BaseCommand):
+    help = "Load demo users, customers, contracts and tickets (safe to run repeatedly)."
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        for config in apps.get_app_configs():
+            module_name = f"{config.name}.demo"
+            if find_spec(module_name) is None:
+                continue
+            with transaction.atomic():
+                import_module(module_name).seed_demo(now=now, log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))

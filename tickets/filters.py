@@ -1,0 +1,41 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Region, Ticket
+from .models.tickets import OPEN_STATUSES, Channel, Priority, Status, TicketType
+from .selectors import staff_assignable, ticket_search_filter
+
+STATUS_CHOICES = [("open", _("All open"))] + list(Status.choices)
+
+
+class TicketFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Number, customer, phone or words"), "type": "search", "autofocus": True}
+        ),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=TicketType.choices)
+    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"), queryset=staff_assignable(), null_label=_("Unassigned"), empty_label=_("Anyone")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), field_name="customer__region", queryset=Region.objects.all()
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "status", "type", "priority", "channel", "assignee", "region"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(ticket_search_filter(value)) if value.strip() else queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)

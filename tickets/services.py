@@ -1,0 +1,236 @@
+"""Every write to tickets and their timeline goes through these functions."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Contact, Customer, Installation, Ticket, TicketEvent, TicketSequence
+from .models.tickets import Channel, EventKind, Priority, Status, TicketType
+from .policies import check_transition, format_ticket_number
+from .selectors import contract_in_force
+
+EDITABLE_TICKET_FIELDS = ("subject", "description", "type", "priority", "channel", "contact", "installation")
+
+
+def ticket_event_record(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor=None,
+    at: datetime | None = None,
+    body: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    """Append one line to a ticket's timeline (also used by hotline, onsite, SLA, ...)."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        created_at=at or timezone.now(),
+        body=body,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+    )
+
+
+def ticket_number_next(*, opened_at: datetime) -> str:
+    """Next number for the local year of ``opened_at``. Must run inside the creating transaction:
+    the UPDATE locks the year's row until commit, so two agents never get the same number."""
+    year = timezone.localtime(opened_at).year
+    TicketSequence.objects.get_or_create(year=year)
+    TicketSequence.objects.filter(year=year).update(last_number=F("last_number") + 1)
+    sequence = TicketSequence.objects.filter(year=year).values_list("last_number", flat=True).get()
+    return format_ticket_number(prefix=settings.SERVICEDESK["TICKET_PREFIX"], year=year, sequence=sequence)
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    customer: Customer,
+    subject: str,
+    description: str,
+    created_by,
+    type: str = TicketType.FAULT,
+    priority: int = Priority.NORMAL,
+    channel: str = Channel.HOTLINE,
+    contact: Contact | None = None,
+    installation: Installation | None = None,
+    assignee=None,
+    now: datetime | None = None,
+) -> Ticket:
+    """GN-1: open a numbered ticket; HL-13: remember the contract in force for the SLA level."""
+    now = now or timezone.now()
+    ticket = Ticket(
+        customer=customer,
+        contact=contact,
+        installation=installation,
+        subject=subject.strip(),
+        description=description.strip(),
+        type=type,
+        priority=priority,
+        channel=channel,
+        created_by=created_by,
+        assignee=assignee,
+        created_at=now,
+        contract=contract_in_force(customer=customer, installation=installation, on=timezone.localdate(now)),
+    )
+    ticket.full_clean(exclude=["number"])
+    ticket.number = ticket_number_next(opened_at=now)
+    ticket.save()
+    ticket_event_record(ticket=ticket, kind=EventKind.CREATED, actor=created_by, at=now, to_status=Status.NEW)
+    if assignee is not None:
+        ticket_event_record(
+            ticket=ticket,
+            kind=EventKind.ASSIGNED,
+            actor=created_by,
+            at=now,
+            data={"to": assignee.pk, "to_name": assignee.display_name},
+        )
+    return ticket
+
+
+def _display(value) -> str:
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor, data: dict[str, Any], now: datetime | None = None) -> Ticket:
+    """Change the editable details; the timeline records which fields changed, from what to what."""
+    unknown = set(data) - set(EDITABLE_TICKET_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    # Compare with the stored row, not with an instance a form may already have changed.
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    changes = {}
+    for field, value in data.items():
+        old = getattr(ticket, field)
+        if old != value:
+            setattr(ticket, field, value)
+            label = str(Ticket._meta.get_field(field).verbose_name)
+            changes[field] = {"label": label, "from": _display(old), "to": _display(value)}
+    if not changes:
+        return ticket
+    if "installation" in changes:
+        ticket.contract = contract_in_force(
+            customer=ticket.customer, installation=ticket.installation, on=timezone.localdate(ticket.created_at)
+        )
+    ticket.full_clean()
+    ticket.save()
+    ticket_event_record(ticket=ticket, kind=EventKind.UPDATED, actor=actor, at=now, data={"changes": changes})
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, assignee, actor, now: datetime | None = None) -> Ticket:
+    if assignee is not None and not assignee.is_active:
+        raise ValidationError(_("%(name)s is not an active member of staff.") % {"name": assignee})
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    previous = ticket.assignee
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    ticket_event_record(
+        ticket=ticket,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        at=now,
+        data={
+            "from": previous.pk if previous else None,
+            "from_name": previous.display_name if previous else "",
+            "to": assignee.pk if assignee else None,
+            "to_name": assignee.display_name if assignee else "",
+        },
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    action: str,
+    actor,
+    note: str = "",
+    resolution: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Move a ticket through the transition table (``policies.TRANSITIONS``) and record it.
+
+    The row is locked first so two people pressing buttons at once cannot both succeed from the
+    same starting status. Raises ``TransitionNotAllowed`` with a message fit for the user.
+    """
+    now = now or timezone.now()
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    transition = check_transition(status=locked.status, action=action, note=note, resolution=resolution)
+    from_status = locked.status
+    locked.status = transition.target
+    if transition.target == Status.RESOLVED:
+        locked.resolution = resolution.strip()
+        locked.resolved_at = now
+    elif transition.target == Status.CLOSED:
+        locked.closed_at = now
+    if transition.action == "reopen":
+        locked.resolved_at = None
+        locked.closed_at = None
+        locked.reopen_count += 1
+    locked.save()
+    ticket_event_record(
+        ticket=locked,
+        kind=EventKind.STATUS,
+        actor=actor,
+        at=now,
+        from_status=from_status,
+        to_status=transition.target,
+        body=(note or resolution).strip(),
+        data={"action": transition.action},
+    )
+    return locked
+
+
+def ticket_comment(*, ticket: Ticket, author, body: str, now: datetime | None = None) -> TicketEvent:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("A comment cannot be empty."))
+    return ticket_event_record(ticket=ticket, kind=EventKind.COMMENT, actor=author, at=now, body=body)
+
+
+@transaction.atomic
+def customer_create(*, name: str, region=None, address: str = "", phone: str = "", notes: str = "") -> Customer:
+    customer = Customer(name=name.strip(), region=region, address=address.strip(), phone=phone.strip(), notes=notes)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    customer: Customer,
+    name: str,
+    phone: str = "",
+    mobile: str = "",
+    email: str = "",
+    department: str = "",
+    title: str = "",
+) -> Contact:
+    contact = Contact(
+        customer=customer,
+        name=name.strip(),
+        phone=phone.strip(),
+        mobile=mobile.strip(),
+        email=email.strip(),
+        department=department.strip(),
+        title=title.strip(),
+    )
+    contact.full_clean()
+    contact.save()
+    return contact

@@ -1,0 +1,200 @@
+"""Ticket and customer pages. Views parse input, call a selector or a service, and render."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from staff.permissions import role_required
+
+from . import selectors, services
+from .filters import TicketFilter
+from .forms import AssignForm, CommentForm, TicketCreateForm, TicketEditForm, TransitionForm
+from .models import Customer
+from .models.tickets import OPEN_STATUSES
+from .policies import TRANSITIONS, TransitionNotAllowed, allowed_transitions
+from .selectors import TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES
+
+
+def _page_size() -> int:
+    return settings.SERVICEDESK["PAGE_SIZE"]
+
+
+@require_GET
+@role_required(*TICKET_ROLES)
+def ticket_list(request):
+    filterset = TicketFilter(request.GET or None, queryset=selectors.ticket_list(user=request.user))
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(queryset, _page_size()).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tickets/ticket_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def _get_ticket(request, number):
+    return get_object_or_404(selectors.ticket_detail_queryset(user=request.user), number=number)
+
+
+@require_GET
+@role_required(*TICKET_ROLES)
+def ticket_detail(request, number):
+    ticket = _get_ticket(request, number)
+    can_edit = request.user.has_role(*TICKET_EDIT_ROLES)
+    return render(
+        request,
+        "tickets/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "timeline": selectors.ticket_timeline(ticket=ticket),
+            "transitions": allowed_transitions(ticket.status) if can_edit else [],
+            "can_edit": can_edit,
+            "comment_form": CommentForm(),
+            "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
+            "transition_form": TransitionForm(),
+        },
+    )
+
+
+@role_required(*TICKET_EDIT_ROLES)
+def ticket_create(request):
+    customer = None
+    if request.method == "GET" and request.GET.get("customer"):
+        customer = Customer.objects.filter(pk=request.GET["customer"]).first()
+    form = TicketCreateForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Ticket %(number)s opened.") % {"number": ticket.number})
+            return redirect(ticket)
+    return render(request, "tickets/ticket_form.html", {"form": form, "creating": True})
+
+
+@role_required(*TICKET_EDIT_ROLES)
+def ticket_edit(request, number):
+    ticket = _get_ticket(request, number)
+    form = TicketEditForm(request.POST or None, instance=ticket)
+    if request.method == "POST" and form.is_valid():
+        changed = {field: form.cleaned_data[field] for field in form.changed_data}
+        try:
+            services.ticket_update(ticket=ticket, actor=request.user, data=changed)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Ticket %(number)s saved.") % {"number": ticket.number})
+            return redirect(ticket)
+    return render(request, "tickets/ticket_form.html", {"form": form, "ticket": ticket, "creating": False})
+
+
+@require_GET
+@role_required(*TICKET_EDIT_ROLES)
+def ticket_customer_fields(request):
+    """htmx: contact and installation choices for the customer typed so far, plus name suggestions."""
+    name = request.GET.get("customer", "").strip()
+    # Keep what the agent already picked when the customer stays the same.
+    picked = {field: request.GET.get(field) for field in ("contact", "installation") if request.GET.get(field)}
+    form = TicketCreateForm(customer=Customer.objects.filter(name=name, is_active=True).first(), initial=picked)
+    suggestions = Customer.objects.filter(is_active=True)
+    if name:
+        suggestions = suggestions.filter(name__icontains=name)
+    return render(
+        request,
+        "tickets/_customer_fields.html",
+        {"form": form, "suggestions": suggestions.values_list("name", flat=True)[:20]},
+    )
+
+
+@require_POST
+@role_required(*TICKET_EDIT_ROLES)
+def ticket_transition(request, number):
+    ticket = _get_ticket(request, number)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_transition(
+                ticket=ticket,
+                action=form.cleaned_data["action"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                resolution=form.cleaned_data["resolution"],
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, exc.message)
+        else:
+            label = TRANSITIONS[form.cleaned_data["action"]].label
+            messages.success(request, _("%(action)s: done.") % {"action": label})
+    return redirect(ticket)
+
+
+@require_POST
+@role_required(*TICKET_ROLES)
+def ticket_comment(request, number):
+    ticket = _get_ticket(request, number)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.ticket_comment(ticket=ticket, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, _("A comment cannot be empty."))
+    return redirect(ticket)
+
+
+@require_POST
+@role_required(*TICKET_EDIT_ROLES)
+def ticket_assign(request, number):
+    ticket = _get_ticket(request, number)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_assign(ticket=ticket, assignee=form.cleaned_data["assignee"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Assignee saved."))
+    else:
+        messages.error(request, _("Pick someone from the list."))
+    return redirect(ticket)
+
+
+@require_GET
+@role_required(*TICKET_DESK_ROLES)
+def customer_list(request):
+    text = request.GET.get("q", "").strip()
+    queryset = selectors.customer_list(search=text)
+    page = Paginator(queryset, _page_size()).get_page(request.GET.get("page"))
+    query = urlencode({"q": text}) if text else ""
+    return render(request, "tickets/customer_list.html", {"page": page, "q": text, "query": query})
+
+
+@require_GET
+@role_required(*TICKET_DESK_ROLES)
+def customer_detail(request, pk):
+    customer = get_object_or_404(Customer.objects.select_related("region"), pk=pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "tickets/customer_detail.html",
+        {
+            "customer": customer,
+            "contacts": customer.contacts.filter(is_active=True),
+            "installations": customer.installations.select_related("product"),
+            "contracts": selectors.contracts_with_state(customer=customer, today=today),
+            "open_tickets": customer.tickets.filter(status__in=OPEN_STATUSES).select_related("assignee")[:50],
+            "ticket_counts": customer.tickets.aggregate(
+                total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES))
+            ),
+        },
+    )
