@@ -10,6 +10,8 @@ from servicedesk.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("notifications/", core_views.notification_list, name="notifications"),
+    path("notifications/read/", core_views.notification_read, name="notification_read"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch also works on the login page.

@@ -12,19 +12,19 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MES
 
 
 def _po_entries(path: Path):
-    """Minimal .po reader: yields (msgid, msgid_plural, [msgstr...], flags) per entry."""
+    """Minimal .po reader: yields (msgctxt, msgid, msgid_plural, [msgstr...], flags) per entry."""
     entry, key, flags = {}, None, set()
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if line.startswith("#,"):
             flags |= {f.strip() for f in line[2:].split(",")}
-        elif line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
             key, _, value = line.partition(" ")
             entry[key] = ast.literal_eval(value)
         elif line.startswith('"') and key:
             entry[key] += ast.literal_eval(line)
         elif not line.strip() and entry:
             strs = [v for k, v in sorted(entry.items()) if k.startswith("msgstr")]
-            yield entry.get("msgid", ""), entry.get("msgid_plural"), strs, flags
+            yield entry.get("msgctxt"), entry.get("msgid", ""), entry.get("msgid_plural"), strs, flags
             entry, key, flags = {}, None, set()
 
 
@@ -32,13 +32,15 @@ def test_every_message_is_translated_and_compiled():
     with open(LOCALE / "django.mo", "rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
     untranslated, stale = [], []
-    for msgid, plural, strs, flags in _po_entries(LOCALE / "django.po"):
+    for context, msgid, plural, strs, flags in _po_entries(LOCALE / "django.po"):
         if not msgid:
             continue  # header
         if "fuzzy" in flags or not all(strs):
             untranslated.append(msgid)
-        elif plural is None and catalogue.gettext(msgid) != strs[0]:
-            stale.append(msgid)
+        elif plural is None:
+            compiled = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
+            if compiled != strs[0]:
+                stale.append(msgid)
     assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"
     assert not stale, f"django.mo is older than django.po (run make messages): {stale[:10]}"
 

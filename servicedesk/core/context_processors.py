@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .navigation import nav_items_for
+from .selectors import notification_unread_count
 
 
 def navigation(request) -> dict:
@@ -8,4 +9,5 @@ def navigation(request) -> dict:
     context = {"site_name": settings.SERVICEDESK["SITE_NAME"]}
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav_items_for(user, request.path)
+        context["unread_notifications"] = notification_unread_count(user=user)
     return context

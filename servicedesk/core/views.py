@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from tickets.selectors import home_summary
 
@@ -29,3 +31,27 @@ def healthz(request):
 
 def home(request):
     return render(request, "core/home.html", {"summary": home_summary(user=request.user)})
+
+
+@require_GET
+def notification_list(request):
+    from django.core.paginator import Paginator
+
+    from .selectors import notification_list_for
+
+    page = Paginator(notification_list_for(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@require_POST
+def notification_read(request):
+    """Mark one notification (``id``) or all of them read, then follow its link or go back."""
+    from .services import notification_mark_read
+
+    raw_id = request.POST.get("id", "")
+    ids = [int(raw_id)] if raw_id.isdigit() else None
+    notification_mark_read(user=request.user, notification_ids=ids)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notifications")
+    return redirect(target)

@@ -190,4 +190,6 @@ SERVICEDESK = {
     "CONTRACT_EXPIRY_WARNING_DAYS": env.int("CONTRACT_EXPIRY_WARNING_DAYS", default=30),
     "PAGE_SIZE": env.int("PAGE_SIZE", default=25),
     "SITE_NAME": env("SITE_NAME", default="servicedesk"),
+    # Absolute links in e-mails, e.g. https://servicedesk.example.com
+    "BASE_URL": env("BASE_URL", default="http://127.0.0.1:8000"),
 }

@@ -54,8 +54,8 @@ def _list_queries(client, django_assert_max_num_queries, url, expected_rows):
 def test_ticket_list_query_count_does_not_grow_with_the_page(agent_client, django_assert_num_queries, rows, settings):
     settings.SERVICEDESK = {**settings.SERVICEDESK, "PAGE_SIZE": 25}
     TicketFactory.create_batch(rows, assignee=None)
-    # session, user, user's roles, count, page rows, assignee options, region options
-    with django_assert_num_queries(7):
+    # session, user, user's roles, unread badge, count, page rows, assignee options, region options
+    with django_assert_num_queries(8):
         response = agent_client.get(reverse("tickets:list"))
     assert len(response.context["page"].object_list) == min(rows, 25)
 
@@ -213,7 +213,7 @@ def test_assign_and_comment_from_the_detail_page(agent_client, agent, engineer):
 def test_customer_list_query_count_is_constant(agent_client, django_assert_num_queries, rows):
     for customer in CustomerFactory.create_batch(rows):
         TicketFactory(customer=customer)
-    with django_assert_num_queries(5):  # session, user, roles, count, page (with open-ticket counts)
+    with django_assert_num_queries(6):  # session, user, roles, unread badge, count, page with open counts
         agent_client.get(reverse("customers:list"))
 
 

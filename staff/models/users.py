@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .roles import Role
+from ..roles import Role
 
 
 class Team(models.Model):
@@ -83,3 +83,4 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names.intersection(roles))
+

@@ -1,0 +1,85 @@
+"""Notifications: stored for the in-app list, e-mailed by a Celery task after commit."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+def notification_send(
+    *,
+    recipients: Iterable,
+    title: str,
+    body: str = "",
+    url: str = "",
+    kind: str = "",
+    key: str = "",
+    email: bool = True,
+    now: datetime | None = None,
+) -> list[Notification]:
+    """Notify each recipient once. With a ``key``, a recipient who already has a notification with
+    that key gets nothing new (safe for sweeps that run twice). Returns the new notifications."""
+    now = now or timezone.now()
+    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if key:
+        already = set(
+            Notification.objects.filter(recipient_id__in=unique, key=key).values_list("recipient_id", flat=True)
+        )
+        unique = {pk: user for pk, user in unique.items() if pk not in already}
+    created = []
+    for user in unique.values():
+        try:
+            with transaction.atomic():  # a concurrent sweep may have stored the same key meanwhile
+                created.append(
+                    Notification.objects.create(
+                        recipient=user, title=title[:200], body=body, url=url, kind=kind, key=key, created_at=now
+                    )
+                )
+        except IntegrityError:
+            continue
+    if email:
+        from .tasks import notification_email_send
+
+        for notification in created:
+            if notification.recipient.email:
+                transaction.on_commit(lambda pk=notification.pk: notification_email_send.delay(pk))
+    return created
+
+
+def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when ``notification_ids`` is None)."""
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=list(notification_ids))
+    return queryset.update(read_at=now or timezone.now())
+
+
+def notification_email_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Send the e-mail copy once; returns False when there is nothing (more) to send."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None or not notification.recipient.email:
+            return False
+        link = ""
+        if notification.url:
+            link = "\n\n" + settings.SERVICEDESK.get("BASE_URL", "").rstrip("/") + notification.url
+        send_mail(
+            subject=notification.title,
+            message=notification.body + link,
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+        notification.emailed_at = now or timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
