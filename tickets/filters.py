@@ -2,8 +2,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.core.widgets import FastSelect
+
 from .models import Region, Ticket
-from .models.tickets import OPEN_STATUSES, Channel, Priority, Status, TicketType
+from .models.tickets import Channel, Priority, Status, TicketType
 from .selectors import staff_assignable, ticket_search_filter
 
 STATUS_CHOICES = [("open", _("All open"))] + list(Status.choices)
@@ -17,15 +19,21 @@ class TicketFilter(django_filters.FilterSet):
             attrs={"placeholder": _("Number, customer, phone or words"), "type": "search", "autofocus": True}
         ),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
-    type = django_filters.ChoiceFilter(label=_("Type"), choices=TicketType.choices)
-    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", widget=FastSelect
+    )
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=TicketType.choices, widget=FastSelect)
+    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices, widget=FastSelect)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, widget=FastSelect)
     assignee = django_filters.ModelChoiceFilter(
-        label=_("Assignee"), queryset=staff_assignable(), null_label=_("Unassigned"), empty_label=_("Anyone")
+        label=_("Assignee"),
+        queryset=staff_assignable(),
+        null_label=_("Unassigned"),
+        empty_label=_("Anyone"),
+        widget=FastSelect,
     )
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), field_name="customer__region", queryset=Region.objects.all()
+        label=_("Region"), field_name="customer__region", queryset=Region.objects.all(), widget=FastSelect
     )
 
     class Meta:
@@ -37,5 +45,5 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "open":
-            return queryset.filter(status__in=OPEN_STATUSES)
+            return queryset.open()
         return queryset.filter(status=value)

@@ -1,13 +1,18 @@
 """Reads for tickets and customers; query shapes (select_related, visibility) are decided here."""
 
 import datetime
+import re
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from staff.roles import Role
 
 from .models import Contact, Customer, Installation, ServiceContract, Ticket, TicketEvent
+from .models.tickets import Status
 from .phones import normalize_phone
+from .policies import ContractState, contract_state
 
 # Roles that see every ticket and customer record (GN-7: customer data by role only).
 TICKET_DESK_ROLES = (
@@ -48,20 +53,37 @@ def ticket_timeline(*, ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor").order_by("created_at", "id")
 
 
+TICKET_NUMBER = re.compile(r"^[A-Za-z]{1,6}-\d{4}-\d{1,9}$")
+PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
+
+
+# How many matching customers a word search looks at; a word that matches more is not selective.
+SEARCH_CUSTOMER_LIMIT = 200
+
+
 def ticket_search_filter(text: str) -> Q:
-    """Search by ticket number, customer name, contact phone (any format) or words of the text."""
+    """Search by ticket number, contact/customer phone (typed in any format) or words.
+
+    Each kind of input takes an indexed path: an exact number hits the unique index; a phone number
+    is first resolved to contact and customer ids through the normalised-phone indexes; words search
+    the subject and description (trigram indexes on PostgreSQL) and the customers whose name
+    matches. Ids are resolved in a separate small query on purpose: ``x IN (subquery) OR ...`` keeps
+    PostgreSQL from combining the indexes and makes it scan every ticket.
+    """
     text = text.strip()
-    condition = (
-        Q(number__iexact=text)
-        | Q(customer__name__icontains=text)
-        | Q(subject__icontains=text)
-        | Q(description__icontains=text)
-    )
+    if TICKET_NUMBER.match(text):
+        return Q(number=text.upper())
     digits = normalize_phone(text)
-    if len(digits) >= 5:
-        condition |= Q(contact__phone_normalized=digits) | Q(contact__mobile_normalized=digits)
-        condition |= Q(customer__phone_normalized=digits)
-    return condition
+    if PHONE_LIKE.match(text) and len(digits) >= 5:
+        contact_ids = list(
+            Contact.objects.filter(Q(phone_normalized=digits) | Q(mobile_normalized=digits)).values_list("pk", flat=True)
+        )
+        customer_ids = list(Customer.objects.filter(phone_normalized=digits).values_list("pk", flat=True))
+        return Q(contact_id__in=contact_ids) | Q(customer_id__in=customer_ids)
+    customer_ids = list(
+        Customer.objects.filter(name__icontains=text).values_list("pk", flat=True)[:SEARCH_CUSTOMER_LIMIT]
+    )
+    return Q(subject__icontains=text) | Q(description__icontains=text) | Q(customer_id__in=customer_ids)
 
 
 def contract_in_force(
@@ -101,51 +123,60 @@ def staff_assignable(*, roles=TICKET_EDIT_ROLES):
 
 
 def home_summary(*, user) -> dict:
-    """Counts for the start page, in one aggregate query."""
-    from django.db.models import Count
+    """Open-ticket counts for the start page.
 
-    from .models.tickets import OPEN_STATUSES, Status
-
+    One query grouped by status, answered from the index ``(is_open, status, assignee)`` alone;
+    the per-status rows (at most three) are then added up.
+    """
     if not user.has_role(*TICKET_ROLES):
         return {}
-    open_tickets = Q(status__in=OPEN_STATUSES)
-    return ticket_visible_queryset(user=user).aggregate(
-        mine_open=Count("id", filter=open_tickets & Q(assignee=user)),
-        unassigned=Count("id", filter=open_tickets & Q(assignee__isnull=True)),
-        new=Count("id", filter=Q(status=Status.NEW)),
-        in_progress=Count("id", filter=Q(status=Status.IN_PROGRESS)),
-        waiting=Count("id", filter=Q(status=Status.WAITING)),
+    rows = (
+        ticket_visible_queryset(user=user)
+        .open()
+        .order_by()
+        .values("status")
+        .annotate(
+            total=Count("pk"),
+            mine=Count("pk", filter=Q(assignee=user)),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        )
     )
+    summary = {"mine_open": 0, "unassigned": 0, Status.NEW: 0, Status.IN_PROGRESS: 0, Status.WAITING: 0}
+    for row in rows:
+        summary[row["status"]] = row["total"]
+        summary["mine_open"] += row["mine"]
+        summary["unassigned"] += row["unassigned"]
+    return summary
 
 
 def customer_list(*, search: str = "") -> QuerySet[Customer]:
-    """Customers by name, phone or a contact's phone; annotated with their open ticket count."""
-    from django.db.models import Count
+    """Customers by name, phone or a contact's phone, with their open ticket count.
 
-    from .models.tickets import OPEN_STATUSES
-
+    The count is a correlated subquery, so the database computes it only for the rows of the page.
+    """
     queryset = Customer.objects.select_related("region")
     if search:
         condition = Q(name__icontains=search)
         digits = normalize_phone(search)
-        if len(digits) >= 5:
-            condition |= Q(phone_normalized=digits)
+        if PHONE_LIKE.match(search) and len(digits) >= 5:
             contact_customers = Contact.objects.filter(
                 Q(phone_normalized=digits) | Q(mobile_normalized=digits)
             ).values("customer_id")
-            condition |= Q(pk__in=contact_customers)
+            condition = Q(phone_normalized=digits) | Q(pk__in=contact_customers)
         queryset = queryset.filter(condition)
-    return queryset.annotate(
-        open_tickets=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES))
-    ).order_by("name")
+    open_count = (
+        Ticket.objects.open()
+        .filter(customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(open_tickets=Coalesce(Subquery(open_count), 0)).order_by("name")
 
 
 def contracts_with_state(*, customer: Customer, today: datetime.date) -> list[dict]:
     """HL-13: each contract of the customer with valid / expiring / expired for ``today``."""
-    from django.conf import settings
-
-    from .policies import ContractState, contract_state
-
     warning_days = settings.SERVICEDESK["CONTRACT_EXPIRY_WARNING_DAYS"]
     rows = []
     for contract in customer.contracts.prefetch_related("installations__product").order_by("-end_date"):

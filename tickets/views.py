@@ -18,7 +18,6 @@ from . import selectors, services
 from .filters import TicketFilter
 from .forms import AssignForm, CommentForm, TicketCreateForm, TicketEditForm, TransitionForm
 from .models import Customer
-from .models.tickets import OPEN_STATUSES
 from .policies import TRANSITIONS, TransitionNotAllowed, allowed_transitions
 from .selectors import TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES
 
@@ -192,9 +191,7 @@ def customer_detail(request, pk):
             "contacts": customer.contacts.filter(is_active=True),
             "installations": customer.installations.select_related("product"),
             "contracts": selectors.contracts_with_state(customer=customer, today=today),
-            "open_tickets": customer.tickets.filter(status__in=OPEN_STATUSES).select_related("assignee")[:50],
-            "ticket_counts": customer.tickets.aggregate(
-                total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES))
-            ),
+            "open_tickets": customer.tickets.open().select_related("assignee")[:50],
+            "ticket_counts": customer.tickets.aggregate(total=Count("id"), open=Count("id", filter=Q(is_open__in=[True]))),
         },
     )

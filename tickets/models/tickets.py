@@ -55,6 +55,16 @@ class TicketSequence(models.Model):
         verbose_name = _("ticket number sequence")
 
 
+class TicketQuerySet(models.QuerySet):
+    def open(self):
+        """New, in progress or waiting on customer.
+
+        Written as ``IN (true)`` rather than ``is_open=True``: Django renders the latter as a bare
+        ``WHERE is_open`` on SQLite, which SQLite cannot answer from an index.
+        """
+        return self.filter(is_open__in=[True])
+
+
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
@@ -111,7 +121,19 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
-    history = HistoricalRecords()
+    # Computed by the database from status; indexed so "open tickets, newest first" is an index walk.
+    is_open = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=["new", "in_progress", "waiting"], then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("open"),
+    )
+    history = HistoricalRecords(excluded_fields=["is_open"])
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -121,7 +143,12 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at", "-id"], name="tickets_created_idx"),
             models.Index(fields=["status", "-created_at"], name="tickets_status_created_idx"),
             models.Index(fields=["assignee", "status"], name="tickets_assignee_status_idx"),
-            models.Index(fields=["customer", "status"], name="tickets_customer_status_idx"),
+            # A customer's open tickets newest first (customer page, call screen, open counts).
+            models.Index(fields=["customer", "is_open", "-created_at", "-id"], name="tickets_customer_open_idx"),
+            # The desk works on open tickets: the open list and its count walk this index.
+            models.Index(fields=["is_open", "-created_at", "-id"], name="tickets_open_created_idx"),
+            # The start page counts open tickets by status and assignee from the index alone.
+            models.Index(fields=["is_open", "status", "assignee"], name="tickets_open_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="tickets_ticket_status_valid"),
@@ -158,10 +185,6 @@ class Ticket(models.Model):
         from django.urls import reverse
 
         return reverse("tickets:detail", args=[self.number])
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
 
 class EventKind(models.TextChoices):

@@ -231,3 +231,15 @@ def test_customer_detail_shows_contract_state(agent_client):
     response = agent_client.get(reverse("customers:detail", args=[contract.customer.pk]))
     assert response.status_code == 200
     assert contract.number in response.content.decode()
+
+
+def test_start_page_counts_open_tickets(agent_client, agent):
+    TicketFactory(assignee=agent, status=Status.IN_PROGRESS)
+    TicketFactory(assignee=agent, status=Status.WAITING)
+    TicketFactory()  # new, unassigned
+    TicketFactory(status=Status.NEW)
+    done = TicketFactory(assignee=agent)
+    services.ticket_transition(ticket=done, action="resolve", actor=agent, resolution="ok")
+    summary = agent_client.get(reverse("home")).context["summary"]
+    assert (summary["mine_open"], summary["unassigned"]) == (2, 2)
+    assert (summary["new"], summary["in_progress"], summary["waiting"]) == (2, 1, 1)
