@@ -1,6 +1,7 @@
 """Attendance (ST-1, HL-4): sign-ins, site-visit notices, incidents and the classified day.
 
-Sign-ins, notices and incidents are facts recorded as they happen (append-only). ``AttendanceDay``
+Sign-ins, notices and incidents are facts recorded as they happen; corrections happen only in
+admin and keep their history. ``AttendanceDay``
 is derived from them by the daily classification job (``staff.services.attendance_classify_day``);
 running the job again rewrites the same rows with the same result.
 """
@@ -11,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class SignIn(models.Model):
@@ -26,6 +28,8 @@ class SignIn(models.Model):
     day = models.DateField(_("day"))
     signed_in_at = models.DateTimeField(_("signed in at"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.BROWSER)
+    # Corrections in admin change who was late or absent, so they keep their history (GN-4).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-day", "employee"]
@@ -53,6 +57,7 @@ class SiteVisitNotice(models.Model):
         "tickets.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-day", "employee"]
@@ -98,6 +103,7 @@ class AttendanceIncident(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

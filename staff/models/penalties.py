@@ -161,6 +161,7 @@ class ConfirmedComplaint(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"))
     about_attitude = models.BooleanField(_("about service attitude"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-confirmed_at", "-id"]
