@@ -225,8 +225,10 @@ def penalty_awaiting(*, user) -> QuerySet:
 
 
 def deduction_runs() -> QuerySet:
-    return DeductionRun.objects.select_related("prepared_by", "exported_by").annotate(
-        total=Sum("lines__amount"), employees=Count("lines")
+    return (
+        DeductionRun.objects.select_related("prepared_by", "exported_by")
+        .annotate(total=Sum("lines__amount"), employees=Count("lines"))
+        .order_by("-month")
     )
 
 
