@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When, Window
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When, Window
 from django.utils import timezone
 
 from .calendars import Calendar
@@ -238,20 +238,24 @@ def deduction_lines(*, run) -> QuerySet:
     )
 
 
-def fund_signed_amount():
-    """Fines count plus, spending minus (an expression for sums in the database)."""
-    return Case(When(kind=FundEntry.Kind.SPENDING, then=-F("amount")), default=F("amount"))
+def fund_signed_sum():
+    """Fines count plus, spending minus, summed in the database to two decimals."""
+    return Sum(
+        Case(When(kind=FundEntry.Kind.SPENDING, then=-F("amount")), default=F("amount")),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
 
 
 def fund_balance() -> Decimal:
     """ST-13: fines paid in minus spending, summed in the database."""
-    return FundEntry.objects.aggregate(balance=Sum(fund_signed_amount()))["balance"] or Decimal("0")
+    balance = FundEntry.objects.aggregate(balance=fund_signed_sum())["balance"] or Decimal("0")
+    return balance.quantize(Decimal("0.01"))
 
 
 def fund_ledger() -> QuerySet:
     """Ledger entries, newest first, each with the running balance after it (a window sum)."""
     return (
         FundEntry.objects.select_related("recorded_by", "deduction_run")
-        .annotate(balance=Window(Sum(fund_signed_amount()), order_by=[F("booked_on").asc(), F("id").asc()]))
+        .annotate(balance=Window(fund_signed_sum(), order_by=[F("booked_on").asc(), F("id").asc()]))
         .order_by("-booked_on", "-id")
     )

@@ -13,7 +13,7 @@ from staff.permissions import role_required
 
 from .. import selectors, services
 from ..calendars import work_start
-from ..models import SignIn
+from ..models import SignIn, WorkCalendar
 from ..roles import APPROVER_ROLES, MANAGER_DECISION_ROLES, STAFF_ROLES
 from ..forms import IncidentForm, SiteNoticeForm
 from ._common import add_service_errors, page_of, render
@@ -26,6 +26,13 @@ def _month_from(request, today: datetime.date) -> datetime.date:
         return today.replace(day=1)
 
 
+def _work_start(user, today: datetime.date):
+    try:
+        return work_start(selectors.employee_calendar(user), today)
+    except WorkCalendar.DoesNotExist:  # no default calendar set up yet
+        return None
+
+
 def _attendance_page(request, *, notice_form=None):
     today = timezone.localdate()
     month = _month_from(request, today)
@@ -34,7 +41,7 @@ def _attendance_page(request, *, notice_form=None):
         "staff/attendance.html",
         {
             "today": today,
-            "work_start": work_start(selectors.employee_calendar(request.user), today),
+            "work_start": _work_start(request.user, today),
             **selectors.attendance_today(employee=request.user, day=today),
             "notice_form": notice_form or SiteNoticeForm(),
             "month": month,
@@ -51,6 +58,9 @@ def attendance(request):
 
 
 def _channel(request) -> str:
+    """What the page reported (touch screen or not), else a guess from the user agent."""
+    if request.POST.get("channel") in SignIn.Channel.values:
+        return request.POST["channel"]
     agent = request.headers.get("User-Agent", "")
     return SignIn.Channel.PHONE if "Mobi" in agent or "Android" in agent else SignIn.Channel.BROWSER
 
