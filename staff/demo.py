@@ -83,10 +83,19 @@ PROFILES = {
     "hr": ("HR-0001", "mid", "after_sales", "beijing", "8000", None),
 }
 # The same codes and names as tickets/demo.py, which runs after this module.
-REGIONS = {"beijing": "北京分公司 Beijing Branch", "shanghai": "上海分公司 Shanghai Branch", "guangzhou": "广州分公司 Guangzhou Branch"}
+REGIONS = {
+    "beijing": "北京分公司 Beijing Branch",
+    "shanghai": "上海分公司 Shanghai Branch",
+    "guangzhou": "广州分公司 Guangzhou Branch",
+}
 SKILLS = [
     # name, product code (name, category), ticket type, holders {username: level}
-    ("开票系统故障 Invoice Pro faults", ("invoice-pro", "开票系统 Invoice Pro 7", "Software"), "fault", {"engineer": 3, "engineer2": 2}),
+    (
+        "开票系统故障 Invoice Pro faults",
+        ("invoice-pro", "开票系统 Invoice Pro 7", "Software"),
+        "fault",
+        {"engineer": 3, "engineer2": 2},
+    ),
     ("ERP 数据清理 ERP data clean-up", ("erp-suite", "ERP Suite 9", "Software"), "data_cleanup", {"engineer2": 3}),
     ("POS 终端维修 POS terminal repair", ("pos-t2", "POS Terminal T2", "Hardware"), "fault", {"engineer": 2}),
     ("培训讲师 Trainer", None, "training_request", {"engineer": 1, "agent": 2}),
@@ -113,7 +122,9 @@ def _seed_profiles(users) -> None:
         product_row = None
         if product:
             code, product_name, category = product
-            product_row, _ = Product.objects.get_or_create(code=code, defaults={"name": product_name, "category": category})
+            product_row, _ = Product.objects.get_or_create(
+                code=code, defaults={"name": product_name, "category": category}
+            )
         skill, _ = Skill.objects.get_or_create(name=name, defaults={"product": product_row, "ticket_type": ticket_type})
         for username, level in holders.items():
             EmployeeSkill.objects.get_or_create(employee=users[username], skill=skill, defaults={"level": level})
@@ -150,7 +161,9 @@ def _seed_activity(users, *, now, log) -> None:
     for username, minutes in SIGN_INS.items():
         for day, offset in zip(days, minutes, strict=True):
             if offset is not None:
-                services.attendance_sign_in(employee=users[username], now=work_start(calendar, day) + datetime.timedelta(minutes=offset))
+                services.attendance_sign_in(
+                    employee=users[username], now=work_start(calendar, day) + datetime.timedelta(minutes=offset)
+                )
     # The field engineer goes straight to customers: notices before work starts, one too late.
     for day, offset in zip(days, [-30, -25, -40, 15, -20], strict=True):
         services.site_visit_notice_give(
@@ -172,7 +185,12 @@ def _seed_activity(users, *, now, log) -> None:
         )
         services.leave_request_decide(leave=leave, actor=manager, approve=True, now=now)  # now waits for HR
         services.leave_request_submit(
-            employee=users["agent"], kind="personal", start_date=start, end_date=start, reason="搬家 Moving house", now=now
+            employee=users["agent"],
+            kind="personal",
+            start_date=start,
+            end_date=start,
+            reason="搬家 Moving house",
+            now=now,
         )
     travel_day = days[0]
     if not TravelRequest.objects.filter(employee=users["engineer"]).exists():
@@ -187,7 +205,9 @@ def _seed_activity(users, *, now, log) -> None:
             estimated_cost=Decimal("1800"),
             now=departs - datetime.timedelta(days=4),
         )
-        services.travel_request_decide(travel=trip, actor=manager, approve=True, now=departs - datetime.timedelta(days=3))
+        services.travel_request_decide(
+            travel=trip, actor=manager, approve=True, now=departs - datetime.timedelta(days=3)
+        )
         services.expense_claim_submit(
             travel=trip,
             employee=users["engineer"],
@@ -221,7 +241,9 @@ def _seed_activity(users, *, now, log) -> None:
     decided = timezone.make_aware(datetime.datetime.combine(month + datetime.timedelta(days=20), datetime.time(15)))
     late = PenaltyProposal.objects.filter(employee=users["agent2"], status="proposed").first()
     if late is not None:
-        services.penalty_statement_add(proposal=late, employee=users["agent2"], statement="地铁故障 Metro breakdown", now=now)
+        services.penalty_statement_add(
+            proposal=late, employee=users["agent2"], statement="地铁故障 Metro breakdown", now=now
+        )
     meeting, _ = services.attendance_incident_record(
         employee=users["callback"],
         kind=IncidentKind.MEETING_LATE,

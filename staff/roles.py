@@ -37,6 +37,7 @@ def grant_admin_group_permissions(**kwargs) -> None:
     if group is not None:
         group.permissions.set(Permission.objects.all())
 
+
 # Who uses the staff pages (see docs/staff.md). Everyone with a role has their own records.
 STAFF_ROLES = tuple(Role.values)
 # Managers decide for their reports (the service manager for everyone); HR takes the second step.

@@ -68,9 +68,12 @@ class Assessment(models.Model):
                 condition=Q(salary_before__gte=0, salary_after__gte=0), name="staff_assessment_salary_not_negative"
             ),
             models.CheckConstraint(
-                condition=~Q(outcome="extended") | Q(kind__in=["probation", "confirmation"], probation_ends_on__isnull=False),
+                condition=~Q(outcome="extended")
+                | Q(kind__in=["probation", "confirmation"], probation_ends_on__isnull=False),
                 name="staff_assessment_extension_has_date",
-                violation_error_message=_("Only a probation review can extend probation, and it needs the new end date."),
+                violation_error_message=_(
+                    "Only a probation review can extend probation, and it needs the new end date."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="skill") | Q(skill__isnull=False, skill_level__isnull=False),

@@ -158,7 +158,12 @@ class AttendanceDay(models.Model):
     work_start = models.DateTimeField(_("work starts"))
     signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
     leave = models.ForeignKey(
-        "staff.LeaveRequest", verbose_name=_("leave"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "staff.LeaveRequest",
+        verbose_name=_("leave"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     classified_at = models.DateTimeField(_("classified at"))
 

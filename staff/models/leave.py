@@ -45,7 +45,9 @@ class LeaveRequest(models.Model):
     days = models.PositiveSmallIntegerField(_("working days"))
     needs_hr = models.BooleanField(_("needs HR approval"), default=False)
     reason = models.TextField(_("reason"))
-    handover = models.TextField(_("work handover"), blank=True, help_text=_("Who covers your work and how to reach you."))
+    handover = models.TextField(
+        _("work handover"), blank=True, help_text=_("Who covers your work and how to reach you.")
+    )
     certificate = models.FileField(
         _("medical certificate"), upload_to="staff/certificates/%Y/%m/", blank=True, max_length=200
     )
@@ -61,7 +63,12 @@ class LeaveRequest(models.Model):
     )
     manager_decided_at = models.DateTimeField(_("manager decided at"), null=True, blank=True)
     hr_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("HR"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("HR"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     hr_decided_at = models.DateTimeField(_("HR decided at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)

@@ -40,7 +40,9 @@ class DeductionRun(models.Model):
         verbose_name_plural = _("deduction runs")
         constraints = [
             models.CheckConstraint(condition=Q(month__day=1), name="staff_deductionrun_first_of_month"),
-            models.CheckConstraint(condition=Q(status__in=["draft", "exported"]), name="staff_deductionrun_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "exported"]), name="staff_deductionrun_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(exported_at__isnull=False, exported_by__isnull=False),
                 name="staff_deductionrun_exported_has_time",

@@ -19,7 +19,9 @@ class TravelAllowanceRate(models.Model):
     lodging_per_day = models.DecimalField(_("lodging per night"), max_digits=8, decimal_places=2)
     meals_per_day = models.DecimalField(_("meals per day"), max_digits=8, decimal_places=2)
     claim_within_days = models.PositiveSmallIntegerField(
-        _("claim within (days after return)"), default=7, help_text=_("ST-15: claims are due within the week after return.")
+        _("claim within (days after return)"),
+        default=7,
+        help_text=_("ST-15: claims are due within the week after return."),
     )
     is_default = models.BooleanField(_("default grade"), default=False)
     history = HistoricalRecords()
@@ -56,9 +58,7 @@ class TravelRequest(models.Model):
     transport = models.CharField(_("means of transport"), max_length=100, blank=True)
     departs_at = models.DateTimeField(_("planned departure"))
     returns_at = models.DateTimeField(_("planned return"))
-    estimated_cost = models.DecimalField(
-        _("estimated cost"), max_digits=10, decimal_places=2, default=Decimal("0")
-    )
+    estimated_cost = models.DecimalField(_("estimated cost"), max_digits=10, decimal_places=2, default=Decimal("0"))
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -61,7 +61,8 @@ def leave_request_submit(
     leave.save()
     notify(
         approvers_of(employee),
-        title=_("Leave request from %(name)s: %(start)s – %(end)s") % {"name": employee, "start": start_date, "end": end_date},
+        title=_("Leave request from %(name)s: %(start)s – %(end)s")
+        % {"name": employee, "start": start_date, "end": end_date},
         body=leave.reason,
         url=leave.get_absolute_url(),
         key=f"leave-submitted:{leave.pk}",
@@ -101,7 +102,8 @@ def leave_request_decide(
     if leave.status == LeaveStatus.MANAGER_APPROVED:
         notify(
             hr_staff(exclude=leave.employee),
-            title=_("Leave of %(days)s days for %(name)s needs HR approval") % {"days": leave.days, "name": leave.employee},
+            title=_("Leave of %(days)s days for %(name)s needs HR approval")
+            % {"days": leave.days, "name": leave.employee},
             url=leave.get_absolute_url(),
             key=f"leave-hr:{leave.pk}",
             now=now,

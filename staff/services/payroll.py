@@ -75,7 +75,9 @@ def deduction_run_export(*, run: DeductionRun, actor, now: datetime.datetime) ->
 
 
 @transaction.atomic
-def fund_spend(*, amount: Decimal, booked_on: datetime.date, description: str, actor, now: datetime.datetime) -> FundEntry:
+def fund_spend(
+    *, amount: Decimal, booked_on: datetime.date, description: str, actor, now: datetime.datetime
+) -> FundEntry:
     """ST-13: spend from the department fund; never more than its balance."""
     balance = fund_balance()
     if amount is not None and amount > balance:

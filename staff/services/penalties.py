@@ -66,7 +66,9 @@ def _proposal_for_decision(proposal: PenaltyProposal, actor) -> PenaltyProposal:
 
 
 @transaction.atomic
-def penalty_confirm(*, proposal: PenaltyProposal, amount: Decimal, actor, now: datetime, note: str = "") -> PenaltyProposal:
+def penalty_confirm(
+    *, proposal: PenaltyProposal, amount: Decimal, actor, now: datetime, note: str = ""
+) -> PenaltyProposal:
     """ST-13: the manager confirms the fine with an amount inside the catalogue's range."""
     proposal = _proposal_for_decision(proposal, actor)
     rule = proposal.rule
@@ -74,7 +76,10 @@ def penalty_confirm(*, proposal: PenaltyProposal, amount: Decimal, actor, now: d
         amount=amount, amount_min=rule.amount_min, amount_max=rule.amount_max
     ):
         raise ValidationError(
-            {"amount": _("Choose an amount from %(min)s to %(max)s.") % {"min": rule.amount_min, "max": rule.amount_max}}
+            {
+                "amount": _("Choose an amount from %(min)s to %(max)s.")
+                % {"min": rule.amount_min, "max": rule.amount_max}
+            }
         )
     proposal.status = PenaltyProposal.Status.CONFIRMED
     proposal.amount = amount
@@ -172,7 +177,8 @@ def complaint_confirmed_record(
         return complaint, []
     tz = timezone.get_current_timezone()
     window_start = policies.local_midnight(
-        policies.months_before(timezone.localdate(confirmed_at, tz), settings.SERVICEDESK["COMPLAINT_WINDOW_MONTHS"]), tz
+        policies.months_before(timezone.localdate(confirmed_at, tz), settings.SERVICEDESK["COMPLAINT_WINDOW_MONTHS"]),
+        tz,
     )
     earlier = (
         ConfirmedComplaint.objects.filter(employee=employee, confirmed_at__lte=confirmed_at)

@@ -74,10 +74,19 @@ def travel_request_decide(
     *, travel: TravelRequest, actor, approve: bool, now: datetime.datetime, note: str = ""
 ) -> TravelRequest:
     travel = TravelRequest.objects.select_for_update().select_related("employee").get(pk=travel.pk)
-    _decide(travel, employee=travel.employee, actor=actor, approve=approve, note=note, now=now, pending=travel.Status.SUBMITTED)
+    _decide(
+        travel,
+        employee=travel.employee,
+        actor=actor,
+        approve=approve,
+        note=note,
+        now=now,
+        pending=travel.Status.SUBMITTED,
+    )
     notify(
         [travel.employee],
-        title=_("Your trip to %(place)s: %(status)s") % {"place": travel.destination, "status": travel.get_status_display()},
+        title=_("Your trip to %(place)s: %(status)s")
+        % {"place": travel.destination, "status": travel.get_status_display()},
         body=travel.decision_note,
         url=travel.get_absolute_url(),
         key=f"travel-decided:{travel.pk}",
@@ -169,7 +178,9 @@ def expense_claim_submit(
 
 
 @transaction.atomic
-def expense_claim_decide(*, claim: ExpenseClaim, actor, approve: bool, now: datetime.datetime, note: str = "") -> ExpenseClaim:
+def expense_claim_decide(
+    *, claim: ExpenseClaim, actor, approve: bool, now: datetime.datetime, note: str = ""
+) -> ExpenseClaim:
     claim = ExpenseClaim.objects.select_for_update().select_related("travel__employee").get(pk=claim.pk)
     employee = claim.travel.employee
     _decide(claim, employee=employee, actor=actor, approve=approve, note=note, now=now, pending=claim.Status.SUBMITTED)

@@ -47,9 +47,7 @@ class SkillFactory(DjangoModelFactory):
 class EmployeeFactory(UserFactory):
     """A user with an employee profile (an employee for attendance and payroll)."""
 
-    profile = factory.RelatedFactory(
-        "staff.tests.factories.EmployeeProfileFactory", factory_related_name="user"
-    )
+    profile = factory.RelatedFactory("staff.tests.factories.EmployeeProfileFactory", factory_related_name="user")
 
 
 class EmployeeProfileFactory(DjangoModelFactory):

@@ -9,7 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return [model.objects.count() for model in (EmployeeProfile, AttendanceDay, LeaveRequest, TravelRequest, PenaltyProposal)]
+    return [
+        model.objects.count()
+        for model in (EmployeeProfile, AttendanceDay, LeaveRequest, TravelRequest, PenaltyProposal)
+    ]
 
 
 def test_demo_data_is_idempotent():

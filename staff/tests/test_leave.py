@@ -147,7 +147,10 @@ def test_gn3_engineers_available_leaves_out_approved_leave_in_the_window(employe
     EmployeeFactory(username="gone", roles=[Role.ENGINEER], is_active=False)
     services.leave_request_decide(leave=submit(employee, days=2), actor=manager, approve=True, now=at(11))
     submit(pending, days=2)
-    window = {"start": datetime.datetime(2026, 3, 17, 14, tzinfo=TZ), "end": datetime.datetime(2026, 3, 17, 18, tzinfo=TZ)}
+    window = {
+        "start": datetime.datetime(2026, 3, 17, 14, tzinfo=TZ),
+        "end": datetime.datetime(2026, 3, 17, 18, tzinfo=TZ),
+    }
     assert {u.username for u in selectors.engineers_available(**window)} == {"zhao", "sun"}
     after = {"start": datetime.datetime(2026, 3, 18, 0, tzinfo=TZ), "end": datetime.datetime(2026, 3, 19, 0, tzinfo=TZ)}
     assert {u.username for u in selectors.engineers_available(**after)} == {"zhao", "sun", "liu"}
@@ -158,7 +161,13 @@ def test_gn3_engineers_available_after_an_early_return(employee, manager):
     leave = services.leave_request_decide(leave=submit(employee, days=5), actor=manager, approve=True, now=at(11))
     services.leave_request_decide(leave=leave, actor=UserFactory(roles=[Role.HR]), approve=True, now=at(12))
     services.leave_return_report(leave=leave, employee=employee, returned_on=datetime.date(2026, 3, 18), now=at(18, 9))
-    wednesday = {"start": datetime.datetime(2026, 3, 18, 9, tzinfo=TZ), "end": datetime.datetime(2026, 3, 18, 12, tzinfo=TZ)}
-    tuesday = {"start": datetime.datetime(2026, 3, 17, 9, tzinfo=TZ), "end": datetime.datetime(2026, 3, 17, 12, tzinfo=TZ)}
+    wednesday = {
+        "start": datetime.datetime(2026, 3, 18, 9, tzinfo=TZ),
+        "end": datetime.datetime(2026, 3, 18, 12, tzinfo=TZ),
+    }
+    tuesday = {
+        "start": datetime.datetime(2026, 3, 17, 9, tzinfo=TZ),
+        "end": datetime.datetime(2026, 3, 17, 12, tzinfo=TZ),
+    }
     assert selectors.engineers_available(**wednesday).filter(pk=employee.pk).exists()
     assert not selectors.engineers_available(**tuesday).filter(pk=employee.pk).exists()

@@ -34,7 +34,9 @@ def hr():
 
 
 def fine(employee, boss, *, code="st8-late-service-form", amount="30", decided_at):
-    proposal, _ = services.penalty_propose(rule_code=code, employee=employee, source=TicketFactory(), occurred_at=decided_at)
+    proposal, _ = services.penalty_propose(
+        rule_code=code, employee=employee, source=TicketFactory(), occurred_at=decided_at
+    )
     return services.penalty_confirm(proposal=proposal, amount=Decimal(amount), actor=boss, now=decided_at)
 
 
@@ -44,7 +46,9 @@ def test_st13_run_has_one_line_per_employee_with_the_confirmed_fines_of_the_mont
     fine(liu, boss, code="st9-lost-customer-form", amount="50", decided_at=at(3, 31, 23))
     fine(zhao, boss, decided_at=at(3, 20))
     fine(zhao, boss, decided_at=at(4, 1, 0))  # confirmed in April: next month's run
-    services.penalty_propose(rule_code="st10-trip-not-recorded", employee=zhao, source=TicketFactory(), occurred_at=at(3, 2))
+    services.penalty_propose(
+        rule_code="st10-trip-not-recorded", employee=zhao, source=TicketFactory(), occurred_at=at(3, 2)
+    )
 
     run = services.deduction_run_prepare(month=datetime.date(2026, 3, 17), actor=hr, now=at(4, 2))
     assert run.month == MARCH
@@ -55,7 +59,9 @@ def test_st13_run_has_one_line_per_employee_with_the_confirmed_fines_of_the_mont
 
 def test_st13_nothing_is_deducted_without_confirmation(boss, hr):
     liu = EmployeeFactory(username="liu")
-    services.penalty_propose(rule_code="st8-late-service-form", employee=liu, source=TicketFactory(), occurred_at=at(3, 3))
+    services.penalty_propose(
+        rule_code="st8-late-service-form", employee=liu, source=TicketFactory(), occurred_at=at(3, 3)
+    )
     run = services.deduction_run_prepare(month=MARCH, actor=hr, now=at(4, 2))
     assert run.lines.count() == 0
 
@@ -106,13 +112,25 @@ def test_st13_export_pays_the_total_into_the_fund_once(boss, hr):
 def test_st13_fund_spending_keeps_a_running_balance_and_cannot_overdraw(boss, hr):
     liu = EmployeeFactory(username="liu")
     fine(liu, boss, code="st12-implementation-form", amount="500", decided_at=at(3, 5))
-    services.deduction_run_export(run=services.deduction_run_prepare(month=MARCH, actor=hr, now=at(4, 1)), actor=hr, now=at(4, 1))
-    services.fund_spend(amount=Decimal("120.50"), booked_on=datetime.date(2026, 4, 3), description="Team dinner", actor=hr, now=at(4, 3))
+    services.deduction_run_export(
+        run=services.deduction_run_prepare(month=MARCH, actor=hr, now=at(4, 1)), actor=hr, now=at(4, 1)
+    )
+    services.fund_spend(
+        amount=Decimal("120.50"), booked_on=datetime.date(2026, 4, 3), description="Team dinner", actor=hr, now=at(4, 3)
+    )
     with pytest.raises(ValidationError):
-        services.fund_spend(amount=Decimal("400"), booked_on=datetime.date(2026, 4, 4), description="Too much", actor=hr, now=at(4, 4))
-    services.fund_spend(amount=Decimal("79.50"), booked_on=datetime.date(2026, 4, 5), description="Books", actor=hr, now=at(4, 5))
+        services.fund_spend(
+            amount=Decimal("400"), booked_on=datetime.date(2026, 4, 4), description="Too much", actor=hr, now=at(4, 4)
+        )
+    services.fund_spend(
+        amount=Decimal("79.50"), booked_on=datetime.date(2026, 4, 5), description="Books", actor=hr, now=at(4, 5)
+    )
     ledger = [(entry.description, entry.balance) for entry in selectors.fund_ledger()]
-    assert ledger == [("Books", Decimal("300")), ("Team dinner", Decimal("379.50")), ("Fines deducted in 2026-03", Decimal("500"))]
+    assert ledger == [
+        ("Books", Decimal("300")),
+        ("Team dinner", Decimal("379.50")),
+        ("Fines deducted in 2026-03", Decimal("500")),
+    ]
     assert selectors.fund_balance() == Decimal("300")
 
 

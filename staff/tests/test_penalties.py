@@ -185,7 +185,8 @@ def test_st6_repeat_attitude_complaint_proposes_dismissal(report):
 def test_st6_same_source_twice_records_one_complaint_and_one_proposal(report):
     ticket = TicketFactory(type="complaint")
     first, proposals = complaint_confirmed_record(employee=report, source=ticket, confirmed_at=JAN_15)
-    again, none = complaint_confirmed_record(employee=report, source=ticket, confirmed_at=JAN_15 + datetime.timedelta(hours=1))
+    later = JAN_15 + datetime.timedelta(hours=1)
+    again, none = complaint_confirmed_record(employee=report, source=ticket, confirmed_at=later)
     assert first.pk == again.pk and none == []
     assert ConfirmedComplaint.objects.count() == 1
     assert PenaltyProposal.objects.filter(employee=report).count() == 1 and proposals[0].source == ticket
@@ -218,3 +219,24 @@ def test_st7_complaints_of_other_employees_do_not_count(report):
     complaint(other, JAN_15, attitude=False)
     _complaint, proposals = complaint(report, JAN_15, attitude=False)
     assert proposals == []
+
+
+@pytest.mark.parametrize(
+    ("code", "amount"),
+    [
+        ("st9-lost-customer-form", "50"),
+        ("st10-trip-not-recorded", "30"),
+        ("st11-remote-record-missing", "50"),
+        ("st12-implementation-form", "500"),
+    ],
+)
+def test_st9_st10_st11_st12_other_apps_proposals_once_per_source_confirmed_at_the_catalogue_amount(
+    report, boss, code, amount
+):
+    source = TicketFactory()  # stands in for the remote record, trip or implementation form
+    first, _ = penalty_propose(rule_code=code, employee=report, source=source, occurred_at=WHEN)
+    again, created = penalty_propose(rule_code=code, employee=report, source=source, occurred_at=WHEN)
+    assert first.pk == again.pk and not created
+    with pytest.raises(ValidationError):
+        penalty_confirm(proposal=first, amount=Decimal(amount) + 1, actor=boss, now=WHEN)
+    assert penalty_confirm(proposal=first, amount=Decimal(amount), actor=boss, now=WHEN).amount == Decimal(amount)

@@ -70,7 +70,11 @@ def test_st2_leave_counts_only_when_approved_before_work_starts():
 
 def test_hl4_seat_not_ready_makes_a_signed_in_day_late():
     decision = classify(signed_in_at=at(8, 50), seat_not_ready=True)
-    assert (decision.status, decision.reason, decision.rule_code) == (DayStatus.LATE, DayReason.SEAT_NOT_READY, "st1-late")
+    assert (decision.status, decision.reason, decision.rule_code) == (
+        DayStatus.LATE,
+        DayReason.SEAT_NOT_READY,
+        "st1-late",
+    )
 
 
 def test_st15_approved_trip_is_field_duty():
@@ -97,7 +101,9 @@ def test_st2_more_than_three_days_needs_hr(days, needs_hr):
 def test_st2_early_return_ends_the_leave_the_day_before():
     end = datetime.date(2026, 3, 13)
     assert policies.leave_covered_until(end_date=end, returned_on=None) == end
-    assert policies.leave_covered_until(end_date=end, returned_on=datetime.date(2026, 3, 12)) == datetime.date(2026, 3, 11)
+    assert policies.leave_covered_until(end_date=end, returned_on=datetime.date(2026, 3, 12)) == datetime.date(
+        2026, 3, 11
+    )
     assert policies.leave_covered_until(end_date=end, returned_on=datetime.date(2026, 3, 18)) == end
 
 
@@ -179,4 +185,6 @@ def test_st13_penalty_amount_must_be_inside_the_range():
     assert policies.penalty_amount_allowed(amount=Decimal("20"), amount_min=Decimal("20"), amount_max=Decimal("50"))
     assert policies.penalty_amount_allowed(amount=Decimal("50"), amount_min=Decimal("20"), amount_max=Decimal("50"))
     assert not policies.penalty_amount_allowed(amount=Decimal("51"), amount_min=Decimal("20"), amount_max=Decimal("50"))
-    assert not policies.penalty_amount_allowed(amount=Decimal("19.99"), amount_min=Decimal("20"), amount_max=Decimal("50"))
+    assert not policies.penalty_amount_allowed(
+        amount=Decimal("19.99"), amount_min=Decimal("20"), amount_max=Decimal("50")
+    )

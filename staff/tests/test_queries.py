@@ -42,7 +42,9 @@ def staff_with_records(boss, rows: int):
         person = EmployeeFactory(manager=boss, roles=[Role.ENGINEER])
         people.append(person)
         day = datetime.date(2026, 3, 2 + index % 5)
-        SignIn.objects.create(employee=person, day=day, signed_in_at=datetime.datetime.combine(day, datetime.time(9, 5), TZ))
+        SignIn.objects.create(
+            employee=person, day=day, signed_in_at=datetime.datetime.combine(day, datetime.time(9, 5), TZ)
+        )
         services.leave_request_submit(
             employee=person,
             kind="annual",
@@ -72,11 +74,21 @@ def staff_with_records(boss, rows: int):
         for code in ("st8-late-service-form", "st3-unreachable"):
             services.penalty_propose(rule_code=code, employee=person, source=TicketFactory(), occurred_at=NOW)
         services.penalty_confirm(
-            proposal=person.penalty_proposals.get(rule__code="st8-late-service-form"), amount=Decimal("30"), actor=boss, now=NOW
+            proposal=person.penalty_proposals.get(rule__code="st8-late-service-form"),
+            amount=Decimal("30"),
+            actor=boss,
+            now=NOW,
         )
         services.assessment_record(
-            employee=person, kind="skill", assessed_on=NOW.date(), score=Decimal("80"), outcome="passed",
-            skill=skill, skill_level=2, assessor=boss, now=NOW,
+            employee=person,
+            kind="skill",
+            assessed_on=NOW.date(),
+            score=Decimal("80"),
+            outcome="passed",
+            skill=skill,
+            skill_level=2,
+            assessor=boss,
+            now=NOW,
         )
     for day in range(2, 7):
         services.attendance_classify_day(day=datetime.date(2026, 3, day), now=NOW)
@@ -111,7 +123,9 @@ def test_staff_list_pages_have_a_constant_query_count(client, django_assert_num_
         assert response.status_code == 200, name
     person = people[0]
     for _ in range(rows):  # more of the person's own records
-        services.penalty_propose(rule_code="st5-windows-power", employee=person, source=TicketFactory(), occurred_at=NOW)
+        services.penalty_propose(
+            rule_code="st5-windows-power", employee=person, source=TicketFactory(), occurred_at=NOW
+        )
     client.force_login(person)
     for name, queries in OWN_PAGES.items():
         with django_assert_num_queries(queries):

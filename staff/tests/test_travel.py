@@ -60,7 +60,12 @@ def test_st15_ordinary_employee_grade_is_seeded():
 
 def test_st15_trip_needs_the_managers_approval_before_a_claim(employee, boss):
     travel = services.travel_request_submit(
-        employee=employee, destination="Shanghai", purpose="visit", departs_at=at(9, 8), returns_at=at(9, 20), now=at(5, 9)
+        employee=employee,
+        destination="Shanghai",
+        purpose="visit",
+        departs_at=at(9, 8),
+        returns_at=at(9, 20),
+        now=at(5, 9),
     )
     assert boss.notifications.filter(url=travel.get_absolute_url()).exists()
     with pytest.raises(ValidationError):
@@ -88,7 +93,9 @@ def test_st15_half_day_edges_at_noon(trip, employee, departed, returned, days, m
 
 
 def test_st15_lodging_below_the_standard_is_not_topped_up(trip, employee):
-    result = claim(trip, employee, departed=at(9, 8), returned=at(11, 18), now=at(12, 9), lodging_invoiced=Decimal("150"))
+    result = claim(
+        trip, employee, departed=at(9, 8), returned=at(11, 18), now=at(12, 9), lodging_invoiced=Decimal("150")
+    )
     assert result.lodging_allowed == Decimal("150")
 
 
@@ -101,7 +108,9 @@ def test_st15_late_claim_needs_a_reason_and_is_marked(trip, employee, boss):
     with pytest.raises(ValidationError) as error:
         claim(trip, employee, departed=at(9, 8), returned=at(11, 18), now=at(19, 9))
     assert "late_reason" in error.value.error_dict
-    late = claim(trip, employee, departed=at(9, 8), returned=at(11, 18), now=at(19, 9), late_reason="invoices came late")
+    late = claim(
+        trip, employee, departed=at(9, 8), returned=at(11, 18), now=at(19, 9), late_reason="invoices came late"
+    )
     assert late.is_late and late.late_reason == "invoices came late"
     decided = services.expense_claim_decide(claim=late, actor=boss, approve=True, now=at(19, 10))
     assert decided.status == "approved"

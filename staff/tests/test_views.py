@@ -190,8 +190,16 @@ def test_st2_colleague_cannot_decide_by_posting(client, employee, colleague, dut
     colleague.manager = duty
     colleague.save()
     # another duty manager does not see the request at all; a peer employee neither
-    assert login(client, other).post(reverse("staff:leave_decide", args=[leave.pk]), {"decision": "approve"}).status_code == 404
-    assert login(client, colleague).post(reverse("staff:leave_decide", args=[leave.pk]), {"decision": "approve"}).status_code == 404
+    assert (
+        login(client, other).post(reverse("staff:leave_decide", args=[leave.pk]), {"decision": "approve"}).status_code
+        == 404
+    )
+    assert (
+        login(client, colleague)
+        .post(reverse("staff:leave_decide", args=[leave.pk]), {"decision": "approve"})
+        .status_code
+        == 404
+    )
     leave.refresh_from_db()
     assert leave.status == "submitted"
 
@@ -324,7 +332,11 @@ def test_st15_trip_request_approval_and_claim_through_the_pages(client, employee
         },
     )
     claim = TravelRequest.objects.get().claim
-    assert (claim.days, claim.meals_allowance, claim.lodging_allowed) == (Decimal("2.0"), Decimal("60.00"), Decimal("240"))
+    assert (claim.days, claim.meals_allowance, claim.lodging_allowed) == (
+        Decimal("2.0"),
+        Decimal("60.00"),
+        Decimal("240"),
+    )
     assert claim.total == Decimal("800.00") and not claim.is_late
     login(client, duty).post(reverse("staff:claim_decide", args=[travel.pk]), {"decision": "approve"})
     claim.refresh_from_db()
@@ -333,7 +345,12 @@ def test_st15_trip_request_approval_and_claim_through_the_pages(client, employee
 
 def test_st15_only_the_traveller_opens_the_claim_form(client, employee, duty):
     travel = services.travel_request_submit(
-        employee=employee, destination="X", purpose="y", departs_at=NOW, returns_at=NOW + datetime.timedelta(hours=5), now=NOW
+        employee=employee,
+        destination="X",
+        purpose="y",
+        departs_at=NOW,
+        returns_at=NOW + datetime.timedelta(hours=5),
+        now=NOW,
     )
     assert login(client, duty).get(reverse("staff:claim_new", args=[travel.pk])).status_code == 403
 
@@ -341,8 +358,14 @@ def test_st15_only_the_traveller_opens_the_claim_form(client, employee, duty):
 def test_st14_manager_records_an_assessment_employee_sees_only_own(client, employee, colleague, duty):
     login(client, duty).post(
         reverse("staff:assessment_new"),
-        {"employee": employee.pk, "kind": "periodic", "assessed_on": "2026-03-10", "score": "91", "outcome": "passed",
-         "salary_after": "6500"},
+        {
+            "employee": employee.pk,
+            "kind": "periodic",
+            "assessed_on": "2026-03-10",
+            "score": "91",
+            "outcome": "passed",
+            "salary_after": "6500",
+        },
     )
     employee.profile.refresh_from_db()
     assert employee.profile.base_salary == Decimal("6500")
@@ -364,7 +387,9 @@ def test_approvals_inbox_lists_what_waits_for_the_user(client, employee, colleag
 
 
 def test_navigation_shows_staff_entries_by_role(client, employee, hr):
-    labels = [str(item["label"]) for item in login(client, employee).get(reverse("staff:attendance")).context["nav_items"]]
+    labels = [
+        str(item["label"]) for item in login(client, employee).get(reverse("staff:attendance")).context["nav_items"]
+    ]
     assert {"Attendance", "Leave", "Travel", "Penalties"} <= set(labels) and "Payroll" not in labels
     labels = [str(item["label"]) for item in login(client, hr).get(reverse("staff:attendance")).context["nav_items"]]
     assert {"Approvals", "Payroll"} <= set(labels)

@@ -13,9 +13,9 @@ from staff.permissions import role_required
 
 from .. import selectors, services
 from ..calendars import work_start
+from ..forms import IncidentForm, SiteNoticeForm
 from ..models import SignIn, WorkCalendar
 from ..roles import APPROVER_ROLES, MANAGER_DECISION_ROLES, STAFF_ROLES
-from ..forms import IncidentForm, SiteNoticeForm
 from ._common import add_service_errors, page_of, render
 
 
@@ -83,12 +83,16 @@ def site_notice(request):
     form = SiteNoticeForm(request.POST)
     if form.is_valid():
         try:
-            notice, created = services.site_visit_notice_give(employee=request.user, now=timezone.now(), **form.cleaned_data)
+            notice, created = services.site_visit_notice_give(
+                employee=request.user, now=timezone.now(), **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             if created:
-                messages.success(request, _("Your manager has been told you go straight to %(place)s.") % {"place": notice.place})
+                messages.success(
+                    request, _("Your manager has been told you go straight to %(place)s.") % {"place": notice.place}
+                )
             else:
                 messages.info(request, _("You already gave today's site-visit notice."))
             return redirect("staff:attendance")
@@ -118,7 +122,8 @@ def incident_new(request):
         else:
             messages.success(
                 request,
-                _("Recorded: %(kind)s for %(name)s.") % {"kind": incident.get_kind_display(), "name": incident.employee},
+                _("Recorded: %(kind)s for %(name)s.")
+                % {"kind": incident.get_kind_display(), "name": incident.employee},
             )
             return redirect("staff:team")
     return render(request, "staff/incident_form.html", {"form": form})

@@ -74,7 +74,11 @@ def leave_decide(request, pk):
     if form.is_valid():
         try:
             leave = services.leave_request_decide(
-                leave=leave, actor=request.user, approve=form.approve, note=form.cleaned_data["note"], now=timezone.now()
+                leave=leave,
+                actor=request.user,
+                approve=form.approve,
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -140,4 +144,6 @@ def leave_certificate_file(request, pk):
     leave = _get_leave(request, pk)
     if not leave.certificate:
         raise Http404
-    return FileResponse(leave.certificate.open("rb"), as_attachment=False, filename=leave.certificate.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        leave.certificate.open("rb"), as_attachment=False, filename=leave.certificate.name.rsplit("/", 1)[-1]
+    )

@@ -24,7 +24,9 @@ def payroll(request):
     form = PrepareRunForm(request.POST or None, initial={"month": timezone.localdate().replace(day=1)})
     if request.method == "POST" and form.is_valid():
         try:
-            run = services.deduction_run_prepare(month=form.cleaned_data["month"], actor=request.user, now=timezone.now())
+            run = services.deduction_run_prepare(
+                month=form.cleaned_data["month"], actor=request.user, now=timezone.now()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -80,7 +80,11 @@ def travel_decide(request, pk):
     if form.is_valid():
         try:
             travel = services.travel_request_decide(
-                travel=travel, actor=request.user, approve=form.approve, note=form.cleaned_data["note"], now=timezone.now()
+                travel=travel,
+                actor=request.user,
+                approve=form.approve,
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -95,7 +99,10 @@ def claim_new(request, pk):
     travel = _get_travel(request, pk)
     if travel.employee_id != request.user.pk:
         raise PermissionDenied
-    initial = {"departed_at": timezone.localtime(travel.departs_at), "returned_at": timezone.localtime(travel.returns_at)}
+    initial = {
+        "departed_at": timezone.localtime(travel.departs_at),
+        "returned_at": timezone.localtime(travel.returns_at),
+    }
     form = ExpenseClaimForm(request.POST or None, initial=initial)
     rate = selectors.travel_rate_for(request.user)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +127,11 @@ def claim_decide(request, pk):
     if form.is_valid():
         try:
             claim = services.expense_claim_decide(
-                claim=claim, actor=request.user, approve=form.approve, note=form.cleaned_data["note"], now=timezone.now()
+                claim=claim,
+                actor=request.user,
+                approve=form.approve,
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
