@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from tickets.models.tickets import TicketType
 
 from .models import (
     Assessment,
@@ -95,8 +98,19 @@ class EmployeeProfileAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user", "region")
 
 
+class SkillForm(forms.ModelForm):
+    ticket_type = forms.ChoiceField(
+        label=_("request type"), choices=[("", _("Any")), *TicketType.choices], required=False
+    )
+
+    class Meta:
+        model = Skill
+        fields = "__all__"
+
+
 @admin.register(Skill)
 class SkillAdmin(SimpleHistoryAdmin):
+    form = SkillForm
     list_display = ("name", "product", "ticket_type")
     list_filter = ("ticket_type", "product")
     search_fields = ("name", "product__name")

@@ -169,8 +169,6 @@ def reports_of(*, user, hr_sees_all: bool = False) -> QuerySet:
 
 def leave_visible(*, user) -> QuerySet:
     queryset = LeaveRequest.objects.select_related("employee", "manager_decided_by", "hr_decided_by")
-    if user.has_role(Role.HR):
-        return queryset
     return staff_visible(queryset, user=user)
 
 
@@ -186,8 +184,6 @@ def leave_awaiting(*, user) -> QuerySet:
 
 def travel_visible(*, user) -> QuerySet:
     queryset = TravelRequest.objects.select_related("employee", "decided_by", "claim")
-    if user.has_role(Role.HR):
-        return queryset
     return staff_visible(queryset, user=user)
 
 
@@ -203,8 +199,6 @@ def claims_awaiting(*, user) -> QuerySet:
 
 def assessments_visible(*, user) -> QuerySet:
     queryset = Assessment.objects.select_related("employee", "assessor", "skill")
-    if user.has_role(Role.HR):
-        return queryset
     return staff_visible(queryset, user=user)
 
 
@@ -213,8 +207,6 @@ def assessments_visible(*, user) -> QuerySet:
 
 def penalty_visible(*, user) -> QuerySet:
     queryset = PenaltyProposal.objects.select_related("rule", "employee", "decided_by", "deduction_run")
-    if user.has_role(Role.HR):
-        return queryset
     return staff_visible(queryset, user=user)
 
 

@@ -1,6 +1,7 @@
 """Leave requests (ST-2): manager approval, HR as well above the threshold, certificate, return."""
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,12 @@ class LeaveRequest(models.Model):
         _("work handover"), blank=True, help_text=_("Who covers your work and how to reach you.")
     )
     certificate = models.FileField(
-        _("medical certificate"), upload_to="staff/certificates/%Y/%m/", blank=True, max_length=200
+        _("medical certificate"),
+        upload_to="staff/certificates/%Y/%m/",
+        blank=True,
+        max_length=200,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "heic"])],
+        help_text=_("PDF or a photo (JPG, PNG, HEIC)."),
     )
     status = models.CharField(_("status"), max_length=20, choices=LeaveStatus.choices, default=LeaveStatus.SUBMITTED)
     submitted_at = models.DateTimeField(_("submitted at"))

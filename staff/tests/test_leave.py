@@ -171,3 +171,13 @@ def test_gn3_engineers_available_after_an_early_return(employee, manager):
     }
     assert selectors.engineers_available(**wednesday).filter(pk=employee.pk).exists()
     assert not selectors.engineers_available(**tuesday).filter(pk=employee.pk).exists()
+
+
+def test_st2_certificate_must_be_a_pdf_or_a_photo(employee):
+    leave = submit(employee, days=1, kind="sick")
+    program = SimpleUploadedFile("certificate.exe", b"MZ", content_type="application/octet-stream")
+    with pytest.raises(ValidationError) as error:
+        services.leave_certificate_upload(leave=leave, employee=employee, certificate=program, now=at(11))
+    assert "certificate" in error.value.error_dict
+    leave.refresh_from_db()
+    assert not leave.certificate
