@@ -43,12 +43,46 @@ class TravelAllowanceRate(models.Model):
         return self.name
 
 
-class TravelRequest(models.Model):
+class ManagerDecision(models.Model):
+    """A request the employee's manager approves or rejects (a rejection needs a reason)."""
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for the manager")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "approved", "rejected"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(decided_at__isnull=False),
+                name="%(app_label)s_%(class)s_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_note=""),
+                name="%(app_label)s_%(class)s_rejected_has_reason",
+            ),
+        ]
+
+
+class TravelRequest(ManagerDecision):
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="travel_requests"
     )
@@ -62,40 +96,20 @@ class TravelRequest(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    submitted_at = models.DateTimeField(_("submitted at"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ManagerDecision.Meta):
         ordering = ["-departs_at", "-id"]
         verbose_name = _("travel request")
         verbose_name_plural = _("travel requests")
         constraints = [
+            *ManagerDecision.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(returns_at__gt=F("departs_at")),
                 name="staff_travel_dates_ordered",
                 violation_error_message=_("The return must be after the departure."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["submitted", "approved", "rejected"]), name="staff_travel_status_valid"
-            ),
             models.CheckConstraint(condition=Q(estimated_cost__gte=0), name="staff_travel_cost_not_negative"),
-            models.CheckConstraint(
-                condition=Q(status="submitted") | Q(decided_at__isnull=False), name="staff_travel_decided_has_time"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_note=""), name="staff_travel_rejected_has_reason"
-            ),
         ]
 
     def __str__(self) -> str:
@@ -107,13 +121,8 @@ class TravelRequest(models.Model):
         return reverse("staff:travel_detail", args=[self.pk])
 
 
-class ExpenseClaim(models.Model):
+class ExpenseClaim(ManagerDecision):
     """The claim after a trip. Allowances are computed by ``staff.policies.travel_allowance``."""
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Waiting for the manager")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
 
     travel = models.OneToOneField(
         TravelRequest, verbose_name=_("travel request"), on_delete=models.PROTECT, related_name="claim"
@@ -136,32 +145,18 @@ class ExpenseClaim(models.Model):
     due_on = models.DateField(_("claim due on"))
     is_late = models.BooleanField(_("late claim"), default=False)
     late_reason = models.TextField(_("reason for the late claim"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    submitted_at = models.DateTimeField(_("submitted at"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ManagerDecision.Meta):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("expense claim")
         verbose_name_plural = _("expense claims")
         constraints = [
+            *ManagerDecision.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(returned_at__gt=F("departed_at")),
                 name="staff_claim_dates_ordered",
                 violation_error_message=_("The return must be after the departure."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=["submitted", "approved", "rejected"]), name="staff_claim_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -177,9 +172,6 @@ class ExpenseClaim(models.Model):
                 condition=Q(lodging_allowed__lte=F("lodging_invoiced")), name="staff_claim_lodging_within_invoices"
             ),
             models.CheckConstraint(condition=~Q(is_late=True, late_reason=""), name="staff_claim_late_has_reason"),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_note=""), name="staff_claim_rejected_has_reason"
-            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,19 @@ def render(request, template: str, context: dict):
     return django_render(request, template, context)
 
 
+def form_submit(form, call):
+    """Validate ``form`` and run the service ``call(cleaned_data)``. A ValidationError from the
+    service is shown on the form, so the page re-renders with everything the user typed.
+    Returns the service's result, or None when nothing was done."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
 def add_service_errors(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
     if hasattr(exc, "error_dict"):

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from ..calendars import work_start
 from ..forms import IncidentForm, SiteNoticeForm
 from ..models import SignIn, WorkCalendar
 from ..roles import APPROVER_ROLES, MANAGER_DECISION_ROLES, STAFF_ROLES
-from ._common import add_service_errors, page_of, render
+from ._common import form_submit, page_of, render
 
 
 def _month_from(request, today: datetime.date) -> datetime.date:
@@ -81,22 +80,19 @@ def sign_in(request):
 @role_required(*STAFF_ROLES)
 def site_notice(request):
     form = SiteNoticeForm(request.POST)
-    if form.is_valid():
-        try:
-            notice, created = services.site_visit_notice_give(
-                employee=request.user, now=timezone.now(), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if created:
-                messages.success(
-                    request, _("Your manager has been told you go straight to %(place)s.") % {"place": notice.place}
-                )
-            else:
-                messages.info(request, _("You already gave today's site-visit notice."))
-            return redirect("staff:attendance")
-    return _attendance_page(request, notice_form=form)
+    result = form_submit(
+        form, lambda data: services.site_visit_notice_give(employee=request.user, now=timezone.now(), **data)
+    )
+    if result is None:
+        return _attendance_page(request, notice_form=form)
+    notice, created = result
+    if created:
+        messages.success(
+            request, _("Your manager has been told you go straight to %(place)s.") % {"place": notice.place}
+        )
+    else:
+        messages.info(request, _("You already gave today's site-visit notice."))
+    return redirect("staff:attendance")
 
 
 @require_GET
@@ -114,16 +110,11 @@ def team(request):
 def incident_new(request):
     """ST-3, ST-4, ST-5: a manager records an incident for one of their reports."""
     form = IncidentForm(request.POST or None, employees=selectors.reports_of(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident, _created = services.attendance_incident_record(recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Recorded: %(kind)s for %(name)s.")
-                % {"kind": incident.get_kind_display(), "name": incident.employee},
-            )
+    if request.method == "POST":
+        result = form_submit(form, lambda data: services.attendance_incident_record(recorded_by=request.user, **data))
+        if result is not None:
+            incident, _created = result
+            label = {"kind": incident.get_kind_display(), "name": incident.employee}
+            messages.success(request, _("Recorded: %(kind)s for %(name)s.") % label)
             return redirect("staff:team")
     return render(request, "staff/incident_form.html", {"form": form})

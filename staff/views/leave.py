@@ -14,7 +14,7 @@ from .. import policies, selectors, services
 from ..forms import CertificateForm, DecisionForm, LeaveRequestForm, ReturnForm
 from ..models import LeaveRequest, LeaveStatus
 from ..roles import STAFF_ROLES
-from ._common import add_service_errors, page_of, render
+from ._common import form_submit, page_of, render
 
 
 @require_GET
@@ -27,12 +27,11 @@ def leave_list(request):
 @role_required(*STAFF_ROLES)
 def leave_new(request):
     form = LeaveRequestForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            leave = services.leave_request_submit(employee=request.user, now=timezone.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+        leave = form_submit(
+            form, lambda data: services.leave_request_submit(employee=request.user, now=timezone.now(), **data)
+        )
+        if leave is not None:
             messages.success(request, _("Leave request sent to your manager."))
             return redirect(leave)
     return render(request, "staff/leave_form.html", {"form": form})
@@ -71,21 +70,16 @@ def leave_detail(request, pk):
 def leave_decide(request, pk):
     leave = _get_leave(request, pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            leave = services.leave_request_decide(
-                leave=leave,
-                actor=request.user,
-                approve=form.approve,
-                note=form.cleaned_data["note"],
-                now=timezone.now(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Leave request: %(status)s.") % {"status": leave.get_status_display()})
-            return redirect(leave)
-    return _leave_page(request, leave, decision_form=form)
+    decided = form_submit(
+        form,
+        lambda data: services.leave_request_decide(
+            leave=leave, actor=request.user, approve=form.approve, note=data["note"], now=timezone.now()
+        ),
+    )
+    if decided is None:
+        return _leave_page(request, leave, decision_form=form)
+    messages.success(request, _("Leave request: %(status)s.") % {"status": decided.get_status_display()})
+    return redirect(decided)
 
 
 @require_POST
@@ -93,17 +87,14 @@ def leave_decide(request, pk):
 def leave_certificate(request, pk):
     leave = _get_leave(request, pk)
     form = CertificateForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.leave_certificate_upload(
-                leave=leave, employee=request.user, certificate=form.cleaned_data["certificate"], now=timezone.now()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Certificate uploaded."))
-            return redirect(leave)
-    return _leave_page(request, leave, certificate_form=form)
+    uploaded = form_submit(
+        form,
+        lambda data: services.leave_certificate_upload(leave=leave, employee=request.user, now=timezone.now(), **data),
+    )
+    if uploaded is None:
+        return _leave_page(request, leave, certificate_form=form)
+    messages.success(request, _("Certificate uploaded."))
+    return redirect(leave)
 
 
 @require_POST
@@ -111,17 +102,13 @@ def leave_certificate(request, pk):
 def leave_return(request, pk):
     leave = _get_leave(request, pk)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.leave_return_report(
-                leave=leave, employee=request.user, returned_on=form.cleaned_data["returned_on"], now=timezone.now()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Return reported (销假). Welcome back."))
-            return redirect(leave)
-    return _leave_page(request, leave, return_form=form)
+    returned = form_submit(
+        form, lambda data: services.leave_return_report(leave=leave, employee=request.user, now=timezone.now(), **data)
+    )
+    if returned is None:
+        return _leave_page(request, leave, return_form=form)
+    messages.success(request, _("Return reported (销假). Welcome back."))
+    return redirect(leave)
 
 
 @require_POST
@@ -144,6 +131,5 @@ def leave_certificate_file(request, pk):
     leave = _get_leave(request, pk)
     if not leave.certificate:
         raise Http404
-    return FileResponse(
-        leave.certificate.open("rb"), as_attachment=False, filename=leave.certificate.name.rsplit("/", 1)[-1]
-    )
+    name = leave.certificate.name.rsplit("/", 1)[-1]
+    return FileResponse(leave.certificate.open("rb"), as_attachment=False, filename=name)

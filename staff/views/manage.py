@@ -1,7 +1,6 @@
 """Managers and HR: the approvals inbox and assessments (ST-14)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from staff.permissions import role_required
 from .. import selectors, services
 from ..forms import AssessmentForm
 from ..roles import APPROVER_ROLES, STAFF_ROLES
-from ._common import add_service_errors, page_of, render
+from ._common import form_submit, page_of, render
 
 INBOX_SIZE = 50
 
@@ -45,16 +44,15 @@ def assessments(request):
 def assessment_new(request):
     employees = selectors.reports_of(user=request.user, hr_sees_all=True)
     form = AssessmentForm(request.POST or None, employees=employees, initial={"assessed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_record(assessor=request.user, now=timezone.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Assessment of %(name)s recorded; base salary now %(salary)s.")
-                % {"name": assessment.employee, "salary": assessment.salary_after},
-            )
-            return redirect("staff:assessments")
+    if request.method == "POST" and (
+        assessment := form_submit(
+            form, lambda data: services.assessment_record(assessor=request.user, now=timezone.now(), **data)
+        )
+    ):
+        messages.success(
+            request,
+            _("Assessment of %(name)s recorded; base salary now %(salary)s.")
+            % {"name": assessment.employee, "salary": assessment.salary_after},
+        )
+        return redirect("staff:assessments")
     return render(request, "staff/assessment_form.html", {"form": form})

@@ -16,22 +16,19 @@ from .. import selectors, services
 from ..forms import FundSpendForm, PrepareRunForm
 from ..models import DeductionRun
 from ..roles import FUND_ROLES, PAYROLL_ROLES
-from ._common import add_service_errors, page_of, render
+from ._common import form_submit, page_of, render
 
 
 @role_required(*PAYROLL_ROLES)
 def payroll(request):
     form = PrepareRunForm(request.POST or None, initial={"month": timezone.localdate().replace(day=1)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = services.deduction_run_prepare(
-                month=form.cleaned_data["month"], actor=request.user, now=timezone.now()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Deduction run for %(month)s prepared.") % {"month": run})
-            return redirect(run)
+    if request.method == "POST" and (
+        run := form_submit(
+            form, lambda data: services.deduction_run_prepare(actor=request.user, now=timezone.now(), **data)
+        )
+    ):
+        messages.success(request, _("Deduction run for %(month)s prepared.") % {"month": run})
+        return redirect(run)
     page = page_of(request, selectors.deduction_runs())
     return render(request, "staff/payroll.html", {"form": form, "page": page})
 
@@ -88,13 +85,10 @@ def payroll_csv(request, pk):
 @role_required(*FUND_ROLES)
 def fund(request):
     form = FundSpendForm(request.POST or None, initial={"booked_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fund_spend(actor=request.user, now=timezone.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Spending recorded."))
-            return redirect("staff:fund")
+    if request.method == "POST" and form_submit(
+        form, lambda data: services.fund_spend(actor=request.user, now=timezone.now(), **data)
+    ):
+        messages.success(request, _("Spending recorded."))
+        return redirect("staff:fund")
     page = page_of(request, selectors.fund_ledger())
     return render(request, "staff/fund.html", {"form": form, "page": page, "balance": selectors.fund_balance()})

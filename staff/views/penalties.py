@@ -1,7 +1,6 @@
 """Penalty proposals (ST-3..ST-13): mine with my statement, the manager's queue and decision."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from .. import policies, selectors, services
 from ..forms import PenaltyConfirmForm, PenaltyWaiveForm, StatementForm
 from ..models import PenaltyProposal
 from ..roles import MANAGER_DECISION_ROLES, STAFF_ROLES
-from ._common import add_service_errors, page_of, render
+from ._common import form_submit, page_of, render
 
 
 @require_GET
@@ -64,14 +63,11 @@ def penalty_detail(request, pk):
 def penalty_confirm(request, pk):
     proposal = _get_proposal(request, pk)
     form = PenaltyConfirmForm(request.POST)
-    if form.is_valid():
-        try:
-            services.penalty_confirm(proposal=proposal, actor=request.user, now=timezone.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Penalty confirmed."))
-            return redirect("staff:penalty_queue")
+    if form_submit(
+        form, lambda data: services.penalty_confirm(proposal=proposal, actor=request.user, now=timezone.now(), **data)
+    ):
+        messages.success(request, _("Penalty confirmed."))
+        return redirect("staff:penalty_queue")
     return _proposal_page(request, proposal, confirm_form=form)
 
 
@@ -80,16 +76,11 @@ def penalty_confirm(request, pk):
 def penalty_waive(request, pk):
     proposal = _get_proposal(request, pk)
     form = PenaltyWaiveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.penalty_waive(
-                proposal=proposal, actor=request.user, now=timezone.now(), reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Penalty waived."))
-            return redirect("staff:penalty_queue")
+    if form_submit(
+        form, lambda data: services.penalty_waive(proposal=proposal, actor=request.user, now=timezone.now(), **data)
+    ):
+        messages.success(request, _("Penalty waived."))
+        return redirect("staff:penalty_queue")
     return _proposal_page(request, proposal, waive_form=form)
 
 
@@ -98,14 +89,12 @@ def penalty_waive(request, pk):
 def penalty_statement(request, pk):
     proposal = _get_proposal(request, pk)
     form = StatementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.penalty_statement_add(
-                proposal=proposal, employee=request.user, statement=form.cleaned_data["statement"], now=timezone.now()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your statement has been saved; your manager will read it before deciding."))
-            return redirect(proposal)
+    if form_submit(
+        form,
+        lambda data: services.penalty_statement_add(
+            proposal=proposal, employee=request.user, now=timezone.now(), **data
+        ),
+    ):
+        messages.success(request, _("Your statement has been saved; your manager will read it before deciding."))
+        return redirect(proposal)
     return _proposal_page(request, proposal, statement_form=form)

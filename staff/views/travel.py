@@ -1,7 +1,7 @@
 """Business travel (ST-15): mine, new request, detail with approval, the expense claim."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from .. import policies, selectors, services
 from ..forms import DecisionForm, ExpenseClaimForm, TravelRequestForm
 from ..models import ExpenseClaim, TravelRequest
 from ..roles import STAFF_ROLES
-from ._common import add_service_errors, page_of, render
+from ._common import form_submit, page_of, render
 
 
 @require_GET
@@ -26,12 +26,11 @@ def travel_list(request):
 @role_required(*STAFF_ROLES)
 def travel_new(request):
     form = TravelRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            travel = services.travel_request_submit(employee=request.user, now=timezone.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+        travel = form_submit(
+            form, lambda data: services.travel_request_submit(employee=request.user, now=timezone.now(), **data)
+        )
+        if travel is not None:
             messages.success(request, _("Travel request sent to your manager."))
             return redirect(travel)
     return render(request, "staff/travel_form.html", {"form": form})
@@ -48,7 +47,7 @@ def _claim_of(travel):
         return None
 
 
-def _travel_page(request, travel, *, decision_form=None, claim_form=None):
+def _travel_page(request, travel, *, decision_form=None):
     claim = _claim_of(travel)
     deciding = policies.can_decide_for(request.user, travel.employee)
     is_owner = travel.employee_id == request.user.pk
@@ -77,21 +76,16 @@ def travel_detail(request, pk):
 def travel_decide(request, pk):
     travel = _get_travel(request, pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            travel = services.travel_request_decide(
-                travel=travel,
-                actor=request.user,
-                approve=form.approve,
-                note=form.cleaned_data["note"],
-                now=timezone.now(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Travel request: %(status)s.") % {"status": travel.get_status_display()})
-            return redirect(travel)
-    return _travel_page(request, travel, decision_form=form)
+    decided = form_submit(
+        form,
+        lambda data: services.travel_request_decide(
+            travel=travel, actor=request.user, approve=form.approve, note=data["note"], now=timezone.now()
+        ),
+    )
+    if decided is None:
+        return _travel_page(request, travel, decision_form=form)
+    messages.success(request, _("Travel request: %(status)s.") % {"status": decided.get_status_display()})
+    return redirect(decided)
 
 
 @role_required(*STAFF_ROLES)
@@ -104,15 +98,17 @@ def claim_new(request, pk):
         "returned_at": timezone.localtime(travel.returns_at),
     }
     form = ExpenseClaimForm(request.POST or None, initial=initial)
-    rate = selectors.travel_rate_for(request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.expense_claim_submit(travel=travel, employee=request.user, now=timezone.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+        claim = form_submit(
+            form,
+            lambda data: services.expense_claim_submit(
+                travel=travel, employee=request.user, now=timezone.now(), **data
+            ),
+        )
+        if claim is not None:
             messages.success(request, _("Expense claim sent to your manager."))
             return redirect(travel)
+    rate = selectors.travel_rate_for(request.user)
     return render(request, "staff/claim_form.html", {"form": form, "travel": travel, "rate": rate})
 
 
@@ -124,18 +120,13 @@ def claim_decide(request, pk):
     if claim is None:
         return redirect(travel)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            claim = services.expense_claim_decide(
-                claim=claim,
-                actor=request.user,
-                approve=form.approve,
-                note=form.cleaned_data["note"],
-                now=timezone.now(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Expense claim: %(status)s.") % {"status": claim.get_status_display()})
-            return redirect(travel)
-    return _travel_page(request, travel, decision_form=form)
+    decided = form_submit(
+        form,
+        lambda data: services.expense_claim_decide(
+            claim=claim, actor=request.user, approve=form.approve, note=data["note"], now=timezone.now()
+        ),
+    )
+    if decided is None:
+        return _travel_page(request, travel, decision_form=form)
+    messages.success(request, _("Expense claim: %(status)s.") % {"status": decided.get_status_display()})
+    return redirect(travel)
