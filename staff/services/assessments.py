@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import policies
@@ -64,7 +65,7 @@ def assessment_record(
         [employee],
         title=_("Assessment recorded: %(kind)s, %(outcome)s")
         % {"kind": assessment.get_kind_display(), "outcome": assessment.get_outcome_display()},
-        url="",
+        url=reverse("staff:assessments"),
         key=f"assessment:{assessment.pk}",
         now=now,
     )

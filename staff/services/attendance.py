@@ -3,7 +3,8 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,16 +24,8 @@ from ..models import (
 from ..models.penalties import source_key
 from ..selectors import calendar_load
 from ._notify import approvers_of, notify
+from ._once import record_once
 from .penalties import penalty_propose, penalty_withdraw_stale
-
-
-def _record_once(model, *, key: dict, defaults: dict):
-    """``get_or_create`` that survives a concurrent insert of the same unique key."""
-    try:
-        with transaction.atomic():
-            return model.objects.get_or_create(**key, defaults=defaults)
-    except IntegrityError:
-        return model.objects.get(**key), False
 
 
 def attendance_sign_in(*, employee, now: datetime.datetime, channel: str = SignIn.Channel.BROWSER):
@@ -40,13 +33,14 @@ def attendance_sign_in(*, employee, now: datetime.datetime, channel: str = SignI
 
     Returns ``(sign_in, created)``.
     """
-    return _record_once(
+    return record_once(
         SignIn,
         key={"employee": employee, "day": timezone.localdate(now)},
         defaults={"signed_in_at": now, "channel": channel},
     )
 
 
+@transaction.atomic
 def site_visit_notice_give(*, employee, now: datetime.datetime, place: str, ticket=None, note: str = ""):
     """ST-1: "I go straight to a customer site today", told to the manager. It counts only when given
     before work starts (the classification compares ``given_at`` with the work start). One a day.
@@ -55,7 +49,7 @@ def site_visit_notice_give(*, employee, now: datetime.datetime, place: str, tick
     """
     if not place.strip():
         raise ValidationError({"place": _("Say which customer or site you are going to.")})
-    notice, created = _record_once(
+    notice, created = record_once(
         SiteVisitNotice,
         key={"employee": employee, "day": timezone.localdate(now)},
         defaults={"given_at": now, "place": place.strip(), "ticket": ticket, "note": note.strip()},
@@ -65,13 +59,14 @@ def site_visit_notice_give(*, employee, now: datetime.datetime, place: str, tick
             approvers_of(employee),
             title=_("%(name)s goes straight to %(place)s today") % {"name": employee, "place": notice.place},
             body=notice.note,
-            url="",
+            url=f"{reverse('staff:team')}?day={notice.day.isoformat()}",
             key=f"site-notice:{notice.pk}",
             now=now,
         )
     return notice, created
 
 
+@transaction.atomic
 def attendance_incident_record(
     *,
     employee,
@@ -103,7 +98,7 @@ def attendance_incident_record(
         incident.save()
         created = True
     else:
-        incident, created = _record_once(
+        incident, created = record_once(
             AttendanceIncident, key={"employee": employee, "kind": kind, **source_key(source)}, defaults=fields
         )
     rule_code = policies.INCIDENT_PENALTY_RULES.get(kind)

@@ -9,20 +9,23 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import policies
 from ..models import ConfirmedComplaint, PenaltyProposal, PenaltyRule, User
+from ..models.penalties import source_key
 from ._notify import approvers_of, notify
+from ._once import record_once
 
 
 class UnknownPenaltyRule(LookupError):
     pass
 
 
+@transaction.atomic
 def penalty_propose(*, rule_code: str, employee, source, occurred_at: datetime, details: str = ""):
     """Propose a penalty for ``employee`` because of ``source`` (any saved model instance).
 
@@ -37,14 +40,11 @@ def penalty_propose(*, rule_code: str, employee, source, occurred_at: datetime, 
         raise UnknownPenaltyRule(rule_code) from exc
     if not rule.is_active:
         return None, False
-    key = {"rule": rule, "employee": employee, **PenaltyProposal.source_key(source)}
-    try:
-        with transaction.atomic():
-            proposal, created = PenaltyProposal.objects.get_or_create(
-                **key, defaults={"occurred_at": occurred_at, "details": details}
-            )
-    except IntegrityError:  # a concurrent report won the race between the get and the insert
-        return PenaltyProposal.objects.get(**key), False
+    proposal, created = record_once(
+        PenaltyProposal,
+        key={"rule": rule, "employee": employee, **source_key(source)},
+        defaults={"occurred_at": occurred_at, "details": details},
+    )
     if created:
         notify(
             [employee, *approvers_of(employee)],
@@ -111,7 +111,7 @@ def penalty_waive(*, proposal: PenaltyProposal, reason: str, actor, now: datetim
 def penalty_withdraw_stale(*, source, keep_rule_code: str | None, now: datetime, reason: str) -> int:
     """Waive the undecided proposals of ``source`` other than ``keep_rule_code`` (a reclassified
     attendance day no longer supports them). Returns how many were withdrawn."""
-    stale = PenaltyProposal.objects.filter(**PenaltyProposal.source_key(source), status=PenaltyProposal.Status.PROPOSED)
+    stale = PenaltyProposal.objects.filter(**source_key(source), status=PenaltyProposal.Status.PROPOSED)
     if keep_rule_code:
         stale = stale.exclude(rule__code=keep_rule_code)
     withdrawn = 0
@@ -169,9 +169,10 @@ def complaint_confirmed_record(
     """
     # One complaint at a time per employee, so two arriving together cannot both be "the first".
     User.objects.select_for_update().filter(pk=employee.pk).first()
-    key = {"employee": employee, **ConfirmedComplaint.source_key(source)}
-    complaint, created = ConfirmedComplaint.objects.get_or_create(
-        **key, defaults={"confirmed_at": confirmed_at, "about_attitude": about_attitude}
+    complaint, created = record_once(
+        ConfirmedComplaint,
+        key={"employee": employee, **source_key(source)},
+        defaults={"confirmed_at": confirmed_at, "about_attitude": about_attitude},
     )
     if not created:
         return complaint, []
