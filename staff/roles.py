@@ -36,3 +36,13 @@ def grant_admin_group_permissions(**kwargs) -> None:
     group = Group.objects.filter(name=Role.ADMIN).first()
     if group is not None:
         group.permissions.set(Permission.objects.all())
+
+
+# Who uses the staff pages (see docs/staff.md). Everyone with a role has their own records.
+STAFF_ROLES = tuple(Role.values)
+# Managers decide for their reports (the service manager for everyone); HR takes the second step.
+APPROVER_ROLES = (Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.HR, Role.ADMIN)
+MANAGER_DECISION_ROLES = (Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN)
+# ST-13: HR runs the monthly deductions; the fund is kept by HR and the service manager.
+PAYROLL_ROLES = (Role.HR, Role.ADMIN)
+FUND_ROLES = (Role.HR, Role.SERVICE_MANAGER, Role.ADMIN)

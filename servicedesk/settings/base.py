@@ -192,4 +192,9 @@ SERVICEDESK = {
     "SITE_NAME": env("SITE_NAME", default="servicedesk"),
     # Absolute links in e-mails, e.g. https://servicedesk.example.com
     "BASE_URL": env("BASE_URL", default="http://127.0.0.1:8000"),
+    # ST-2: leave of more than this many working days needs HR approval after the manager's.
+    "LEAVE_HR_ABOVE_DAYS": env.int("LEAVE_HR_ABOVE_DAYS", default=3),
+    # ST-7: this many confirmed complaints within this many months call for a demotion/dismissal review.
+    "COMPLAINT_REVIEW_COUNT": env.int("COMPLAINT_REVIEW_COUNT", default=3),
+    "COMPLAINT_WINDOW_MONTHS": env.int("COMPLAINT_WINDOW_MONTHS", default=6),
 }

@@ -17,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def source_key(source) -> dict:
+    """The generic-relation lookup of a source record: ``{"source_type": ..., "source_id": ...}``."""
+    return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
+
+
 class PenaltyRule(models.Model):
     """One entry of the penalty catalogue; amounts are editable in admin, never in code."""
 
@@ -79,6 +84,15 @@ class PenaltyProposal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
     employee_statement = models.TextField(_("employee's statement"), blank=True)
+    statement_at = models.DateTimeField(_("statement given at"), null=True, blank=True)
+    deduction_run = models.ForeignKey(
+        "staff.DeductionRun",
+        verbose_name=_("deducted in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -109,6 +123,11 @@ class PenaltyProposal(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0), name="staff_proposal_amount_not_negative"
             ),
+            # ST-13: only a confirmed fine is ever deducted.
+            models.CheckConstraint(
+                condition=Q(deduction_run__isnull=True) | Q(status="confirmed"),
+                name="staff_proposal_deducted_only_if_confirmed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,4 +135,48 @@ class PenaltyProposal(models.Model):
 
     @classmethod
     def source_key(cls, source) -> dict:
-        return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
+        return source_key(source)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("staff:penalty_detail", args=[self.pk])
+
+
+class ConfirmedComplaint(models.Model):
+    """A complaint against an employee confirmed by the investigation (ST-6, ST-7), once per source.
+
+    Reported by the app that confirms complaints through ``staff.services.complaint_confirmed_record``.
+    """
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="confirmed_complaints",
+    )
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    about_attitude = models.BooleanField(_("about service attitude"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+        verbose_name = _("confirmed complaint")
+        verbose_name_plural = _("confirmed complaints")
+        indexes = [models.Index(fields=["employee", "confirmed_at"], name="staff_complaint_employee_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "source_type", "source_id"], name="staff_complaint_once_per_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.confirmed_at:%Y-%m-%d}"
+
+    @classmethod
+    def source_key(cls, source) -> dict:
+        return source_key(source)

@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from staff.models import Team, User
+from staff.models import EmployeeProfile, Skill, Team, User
 
 TEST_PASSWORD = "test-pass-123"
 
@@ -32,3 +34,26 @@ class UserFactory(DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.set([Group.objects.get_or_create(name=str(role))[0] for role in extracted])
+
+
+class SkillFactory(DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Skill {n}")
+
+
+class EmployeeFactory(UserFactory):
+    """A user with an employee profile (an employee for attendance and payroll)."""
+
+    profile = factory.RelatedFactory("staff.tests.factories.EmployeeProfileFactory", factory_related_name="user")
+
+
+class EmployeeProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = EmployeeProfile
+
+    user = factory.SubFactory(UserFactory)
+    employee_number = factory.Sequence(lambda n: f"E{n:05d}")
+    base_salary = Decimal("6000")

@@ -1,0 +1,43 @@
+"""Helpers shared by the staff views."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render as django_render
+
+from ..roles import APPROVER_ROLES, FUND_ROLES, PAYROLL_ROLES
+
+
+def page_of(request, queryset):
+    return Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
+
+
+def render(request, template: str, context: dict):
+    """Render a staff page with the flags its sub-navigation needs (roles are cached per request)."""
+    user = request.user
+    context.setdefault("can_approve", user.has_role(*APPROVER_ROLES))
+    context.setdefault("can_payroll", user.has_role(*PAYROLL_ROLES))
+    context.setdefault("can_fund", user.has_role(*FUND_ROLES))
+    return django_render(request, template, context)
+
+
+def form_submit(form, call):
+    """Validate ``form`` and run the service ``call(cleaned_data)``. A ValidationError from the
+    service is shown on the form, so the page re-renders with everything the user typed.
+    Returns the service's result, or None when nothing was done."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
