@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import json, django; from django.conf import settings; django.setup();"
@@ -78,3 +80,20 @@ def test_no_missing_migrations():
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "servicedesk.settings.test"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transactional_tests_get_the_seeded_reference_data_back():
+    from django.contrib.auth.models import Group
+
+    from conftest import replay_data_migrations
+    from staff.models import PenaltyRule, WorkCalendar
+
+    PenaltyRule.objects.all().delete()
+    WorkCalendar.objects.all().delete()
+    Group.objects.all().delete()
+    replay_data_migrations()
+    replay_data_migrations()  # idempotent
+    assert Group.objects.filter(name="agent").count() == 1
+    assert PenaltyRule.objects.filter(code="st8-late-service-form").exists()
+    assert WorkCalendar.objects.filter(is_default=True).exists()

@@ -2,7 +2,6 @@
 confirms a penalty and HR exports the month's deductions (ST-1, ST-2, ST-13)."""
 
 import datetime
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -17,16 +16,6 @@ from tickets.tests.factories import TicketFactory
 from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def catalogue():
-    """Transactional tests flush the rows the migrations seeded: the penalty catalogue, the default
-    calendar and the travel grade. Seed them again the way the migrations do."""
-    from django.apps import apps
-
-    for name in ("0004_seed_calendar_and_penalty_catalogue", "0006_seed_travel_rate_and_attendance_schedule"):
-        importlib.import_module(f"staff.migrations.{name}").seed(apps, None)
 
 
 def _new_page(browser):
