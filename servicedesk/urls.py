@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tickets/", include("tickets.urls")),
     path("customers/", include("tickets.customer_urls")),
+    path("remote/", include("tickets.remote.urls")),
+    path("training/", include("training.urls")),
 ]
 
 if settings.DEBUG:

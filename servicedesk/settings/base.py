@@ -6,6 +6,7 @@ machine. ``DATABASE_URL`` and ``REDIS_URL`` / ``CELERY_BROKER_URL`` switch to Po
 A ``.env`` file is read only when ``DJANGO_READ_DOT_ENV=1``.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "servicedesk.core",
     "staff",
     "tickets",
+    "tickets.remote",
     "hotline",
     "onsite",
     "training",
@@ -192,4 +194,10 @@ SERVICEDESK = {
     "SITE_NAME": env("SITE_NAME", default="servicedesk"),
     # Absolute links in e-mails, e.g. https://servicedesk.example.com
     "BASE_URL": env("BASE_URL", default="http://127.0.0.1:8000"),
+    # TR-3: a trainee passes the exam at this mastery (score / maximum, in percent) or more.
+    "TRAINING_PASS_MASTERY": Decimal(env("TRAINING_PASS_MASTERY", default="85")),
+    # ST-12: the signed implementation form is collected within this many calendar days of completion.
+    "IMPLEMENTATION_FORM_DAYS": env.int("IMPLEMENTATION_FORM_DAYS", default=3),
+    # RM-7: largest document (customer form scan, training material) that can be uploaded.
+    "ATTACHMENT_MAX_MB": env.int("ATTACHMENT_MAX_MB", default=10),
 }
