@@ -298,8 +298,8 @@ def bug_report(
         reported_by=reported_by,
         reported_at=now,
     )
-    change.full_clean()
     bug.full_clean(exclude=["change_request"])
+    change.full_clean()
     change.save()
     bug.change_request = change
     bug.save()
@@ -533,6 +533,7 @@ def faq_promote(
 ) -> FaqEntry:
     """GN-5: turn a resolved ticket into a knowledge-base entry (one per ticket)."""
     now = now or timezone.now()
+    ticket = Ticket.objects.get(pk=ticket.pk)  # the status as stored, not as a caller last saw it
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError(_("Only a resolved or closed ticket can go into the knowledge base."))
     if FaqEntry.objects.filter(source_ticket=ticket).exists():
