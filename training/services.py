@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,12 +251,11 @@ def exam_record(
     trainee.score = score
     trainee.mastery = mastery_percent(score=score, max_score=plan.exam_max_score)
     trainee.passed = exam_passed(score=score, max_score=plan.exam_max_score, threshold=pass_threshold())
-    trainee.exam_attempts = F("exam_attempts") + 1
+    trainee.exam_attempts += 1  # the row is locked above
     trainee.exam_recorded_at = now or timezone.now()
     trainee.exam_recorded_by = actor
-    trainee.full_clean(exclude=["exam_attempts"])
+    trainee.full_clean()
     trainee.save()
-    trainee.refresh_from_db(fields=["exam_attempts"])
     return trainee
 
 
