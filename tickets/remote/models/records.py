@@ -119,7 +119,8 @@ class RemoteRecord(models.Model):
                 errors.setdefault("contact", _("This contact belongs to another customer."))
             if self.told_contact_id and self.told_contact.customer_id != ticket.customer_id:
                 errors.setdefault("told_contact", _("This contact belongs to another customer."))
-            if self.served_at and self.served_at < ticket.created_at:
+            # Times are typed to the minute: a service in the minute the ticket was opened is fine.
+            if self.served_at and self.served_at < ticket.created_at.replace(second=0, microsecond=0):
                 errors.setdefault("served_at", _("The service cannot have been given before the ticket was opened."))
         if self.served_at and self.recorded_at and self.served_at > self.recorded_at:
             errors.setdefault("served_at", _("The service time cannot be in the future."))
