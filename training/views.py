@@ -17,7 +17,7 @@ from tickets.models import Customer
 from tickets.remote.forms import add_service_errors
 
 from . import forms, selectors, services
-from .models import ChecklistItem, ImplementationProject, PlanStatus, ProjectStatus, Trainee
+from .models import ChecklistItem, ImplementationProject, PlanStatus, Trainee
 from .policies import (
     customer_sign_blockers,
     implementation_form_deadline,
@@ -128,29 +128,39 @@ def plan_detail(request, pk):
     return _render_plan(request, _get_plan(request, pk))
 
 
-def _plan_post(request, pk, *, form_name, form, run, success):
-    """Validate ``form``, run the service, then redirect; or re-render the page with the form as typed."""
-    plan = _get_plan(request, pk)
-    bound = form(plan)
-    if bound.is_valid():
+def _submit(request, target, *, page, form_name, form, run, success):
+    """Validate ``form`` and run the service on it, then go back to ``target``'s page; when the form
+    or the service refuses, re-render that page (``page``) with the form as typed."""
+    if form.is_valid():
         try:
-            run(plan, bound)
+            run(form)
         except ValidationError as exc:
-            add_service_errors(bound, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
-            return redirect(plan)
+            return redirect(target)
     messages.error(request, _("That step was not saved; see the message below."))
-    return _render_plan(request, plan, **{form_name: bound})
+    return page(request, target, **{form_name: form})
+
+
+def _press(request, target, *, run, success):
+    """A button without fields: run the service; its refusal becomes a message on the page."""
+    try:
+        run()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(target)
 
 
 @require_POST
 @role_required(*TRAINING_ROLES)
 def checklist_add(request, pk):
-    return _plan_post(
-        request, pk, form_name="checklist_form",
-        form=lambda plan: forms.ChecklistItemForm(request.POST),
-        run=lambda plan, form: services.checklist_item_add(plan=plan, text=form.cleaned_data["text"], actor=request.user),
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="checklist_form", form=forms.ChecklistItemForm(request.POST),
+        run=lambda form: services.checklist_item_add(plan=plan, text=form.cleaned_data["text"], actor=request.user),
         success=_("Checklist item added."),
     )  # fmt: skip
 
@@ -160,20 +170,21 @@ def checklist_add(request, pk):
 def checklist_toggle(request, pk, item_pk):
     plan = _get_plan(request, pk)
     item = get_object_or_404(ChecklistItem.objects.select_related("plan"), pk=item_pk, plan=plan)
-    try:
-        services.checklist_item_set_done(item=item, actor=request.user, done=item.done_at is None)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(plan)
+    return _press(
+        request, plan,
+        run=lambda: services.checklist_item_set_done(item=item, actor=request.user, done=item.done_at is None),
+        success=_("Checklist saved."),
+    )  # fmt: skip
 
 
 @require_POST
 @role_required(*TRAINING_ROLES)
 def document_add(request, pk):
-    return _plan_post(
-        request, pk, form_name="document_form",
-        form=lambda plan: forms.PlanDocumentForm(request.POST, request.FILES),
-        run=lambda plan, form: services.plan_document_add(
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="document_form",
+        form=forms.PlanDocumentForm(request.POST, request.FILES),
+        run=lambda form: services.plan_document_add(
             plan=plan, upload=form.cleaned_data["upload"], kind=form.cleaned_data["kind"], actor=request.user
         ),
         success=_("Document stored."),
@@ -183,10 +194,10 @@ def document_add(request, pk):
 @require_POST
 @role_required(*TRAINING_ROLES)
 def teaching_plan_save(request, pk):
-    return _plan_post(
-        request, pk, form_name="teaching_form",
-        form=lambda plan: forms.TeachingPlanForm(request.POST),
-        run=lambda plan, form: services.teaching_plan_save(plan=plan, text=form.cleaned_data["teaching_plan"], actor=request.user),
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="teaching_form", form=forms.TeachingPlanForm(request.POST),
+        run=lambda form: services.teaching_plan_save(plan=plan, text=form.cleaned_data["teaching_plan"], actor=request.user),
         success=_("Teaching plan saved."),
     )  # fmt: skip
 
@@ -194,10 +205,10 @@ def teaching_plan_save(request, pk):
 @require_POST
 @role_required(*TRAINING_ROLES)
 def trainee_add(request, pk):
-    return _plan_post(
-        request, pk, form_name="trainee_form",
-        form=lambda plan: forms.TraineeForm(request.POST, plan=plan),
-        run=lambda plan, form: services.trainee_add(plan=plan, contact=form.cleaned_data["contact"], actor=request.user),
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="trainee_form", form=forms.TraineeForm(request.POST, plan=plan),
+        run=lambda form: services.trainee_add(plan=plan, contact=form.cleaned_data["contact"], actor=request.user),
         success=_("Trainee added."),
     )  # fmt: skip
 
@@ -206,22 +217,20 @@ def trainee_add(request, pk):
 @role_required(*TRAINING_ROLES)
 def plan_start(request, pk):
     plan = _get_plan(request, pk)
-    try:
-        services.plan_start(plan=plan, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The training has started."))
-    return redirect(plan)
+    return _press(
+        request, plan, run=lambda: services.plan_start(plan=plan, actor=request.user),
+        success=_("The training has started."),
+    )  # fmt: skip
 
 
 @require_POST
 @role_required(*TRAINING_ROLES)
 def session_add(request, pk):
-    return _plan_post(
-        request, pk, form_name="session_form",
-        form=lambda plan: forms.SessionForm(request.POST, trainees=selectors.plan_trainees(plan=plan)),
-        run=lambda plan, form: services.session_record(plan=plan, actor=request.user, **form.cleaned_data),
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="session_form",
+        form=forms.SessionForm(request.POST, trainees=selectors.plan_trainees(plan=plan)),
+        run=lambda form: services.session_record(plan=plan, actor=request.user, **form.cleaned_data),
         success=_("Session recorded."),
     )  # fmt: skip
 
@@ -229,10 +238,11 @@ def session_add(request, pk):
 @require_POST
 @role_required(*TRAINING_ROLES)
 def exam_record(request, pk):
-    return _plan_post(
-        request, pk, form_name="exam_form",
-        form=lambda plan: forms.ExamForm(request.POST, plan=plan, trainees=selectors.plan_trainees(plan=plan)),
-        run=lambda plan, form: services.exam_record_many(plan=plan, scores=form.scores(), actor=request.user),
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="exam_form",
+        form=forms.ExamForm(request.POST, plan=plan, trainees=selectors.plan_trainees(plan=plan)),
+        run=lambda form: services.exam_record_many(plan=plan, scores=form.scores(), actor=request.user),
         success=_("Exam results recorded."),
     )  # fmt: skip
 
@@ -241,23 +251,21 @@ def exam_record(request, pk):
 @role_required(*TRAINING_ROLES)
 def trainee_sign(request, pk, trainee_pk):
     plan = _get_plan(request, pk)
-    trainee = get_object_or_404(Trainee, pk=trainee_pk, plan=plan)
-    try:
-        services.trainee_sign(trainee=trainee, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(name)s signed the acceptance form.") % {"name": trainee.contact.name})
-    return redirect(plan)
+    trainee = get_object_or_404(Trainee.objects.select_related("contact"), pk=trainee_pk, plan=plan)
+    return _press(
+        request, plan, run=lambda: services.trainee_sign(trainee=trainee, actor=request.user),
+        success=_("%(name)s signed the acceptance form.") % {"name": trainee.contact.name},
+    )  # fmt: skip
 
 
 @require_POST
 @role_required(*TRAINING_ROLES)
 def customer_sign(request, pk):
-    return _plan_post(
-        request, pk, form_name="customer_sign_form",
-        form=lambda plan: forms.CustomerSignForm(request.POST, plan=plan),
-        run=lambda plan, form: services.plan_customer_sign(
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="customer_sign_form",
+        form=forms.CustomerSignForm(request.POST, plan=plan),
+        run=lambda form: services.plan_customer_sign(
             plan=plan, person_in_charge=form.cleaned_data["person_in_charge"], actor=request.user
         ),
         success=_("The customer's person in charge signed the acceptance form."),
@@ -267,10 +275,10 @@ def customer_sign(request, pk):
 @require_POST
 @role_required(*SUPERVISOR_ROLES)
 def quality_check(request, pk):
-    return _plan_post(
-        request, pk, form_name="quality_form",
-        form=lambda plan: forms.QualityForm(request.POST),
-        run=lambda plan, form: services.plan_quality_check(plan=plan, actor=request.user, notes=form.cleaned_data["quality_notes"]),
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="quality_form", form=forms.QualityForm(request.POST),
+        run=lambda form: services.plan_quality_check(plan=plan, actor=request.user, notes=form.cleaned_data["quality_notes"]),
         success=_("Quality check recorded."),
     )  # fmt: skip
 
@@ -278,10 +286,10 @@ def quality_check(request, pk):
 @require_POST
 @role_required(*TRAINING_ROLES)
 def plan_close(request, pk):
-    return _plan_post(
-        request, pk, form_name="close_form",
-        form=lambda plan: forms.CloseForm(request.POST),
-        run=lambda plan, form: services.plan_close(plan=plan, actor=request.user, summary=form.cleaned_data["summary"]),
+    plan = _get_plan(request, pk)
+    return _submit(
+        request, plan, page=_render_plan, form_name="close_form", form=forms.CloseForm(request.POST),
+        run=lambda form: services.plan_close(plan=plan, actor=request.user, summary=form.cleaned_data["summary"]),
         success=_("Training plan closed."),
     )  # fmt: skip
 
@@ -343,7 +351,6 @@ def _render_project(request, project, **bound):
         "go_live_form": forms.GoLivePlanForm(instance=project),
         "collect_form": forms.FormCollectForm(),
         "payment_form": forms.PaymentForm(),
-        "ProjectStatus": ProjectStatus,
     }
     context.update(bound)
     return render(request, "training/project_detail.html", context)
@@ -355,28 +362,15 @@ def project_detail(request, pk):
     return _render_project(request, _get_project(request, pk))
 
 
-def _project_post(request, pk, *, form_name, form, run, success):
-    project = _get_project(request, pk)
-    bound = form(project)
-    if bound.is_valid():
-        try:
-            run(project, bound)
-        except ValidationError as exc:
-            add_service_errors(bound, exc)
-        else:
-            messages.success(request, success)
-            return redirect(project)
-    messages.error(request, _("That step was not saved; see the message below."))
-    return _render_project(request, project, **{form_name: bound})
-
-
 @require_POST
 @role_required(*TRAINING_ROLES)
 def project_plan_save(request, pk):
-    return _project_post(
-        request, pk, form_name="go_live_form",
-        form=lambda project: forms.GoLivePlanForm(request.POST, instance=ImplementationProject.objects.get(pk=project.pk)),
-        run=lambda project, form: services.project_plan_save(project=project, actor=request.user, data=form.cleaned_data),
+    project = _get_project(request, pk)
+    return _submit(
+        request, project, page=_render_project, form_name="go_live_form",
+        # A separate instance: the form must not change the one the page is rendered from.
+        form=forms.GoLivePlanForm(request.POST, instance=ImplementationProject.objects.get(pk=project.pk)),
+        run=lambda form: services.project_plan_save(project=project, actor=request.user, data=form.cleaned_data),
         success=_("Go-live plan saved."),
     )  # fmt: skip
 
@@ -385,22 +379,20 @@ def project_plan_save(request, pk):
 @role_required(*TRAINING_ROLES)
 def project_complete(request, pk):
     project = _get_project(request, pk)
-    try:
-        services.project_complete(project=project, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Implementation completed. Collect the signed implementation form."))
-    return redirect(project)
+    return _press(
+        request, project, run=lambda: services.project_complete(project=project, actor=request.user),
+        success=_("Implementation completed. Collect the signed implementation form."),
+    )  # fmt: skip
 
 
 @require_POST
 @role_required(*TRAINING_ROLES)
 def project_form_collect(request, pk):
-    return _project_post(
-        request, pk, form_name="collect_form",
-        form=lambda project: forms.FormCollectForm(request.POST, request.FILES),
-        run=lambda project, form: services.project_form_collect(project=project, upload=form.cleaned_data["upload"], actor=request.user),
+    project = _get_project(request, pk)
+    return _submit(
+        request, project, page=_render_project, form_name="collect_form",
+        form=forms.FormCollectForm(request.POST, request.FILES),
+        run=lambda form: services.project_form_collect(project=project, upload=form.cleaned_data["upload"], actor=request.user),
         success=_("Implementation form stored."),
     )  # fmt: skip
 
@@ -408,10 +400,10 @@ def project_form_collect(request, pk):
 @require_POST
 @role_required(*TRAINING_ROLES)
 def project_payment(request, pk):
-    return _project_post(
-        request, pk, form_name="payment_form",
-        form=lambda project: forms.PaymentForm(request.POST),
-        run=lambda project, form: services.project_payment_receive(
+    project = _get_project(request, pk)
+    return _submit(
+        request, project, page=_render_project, form_name="payment_form", form=forms.PaymentForm(request.POST),
+        run=lambda form: services.project_payment_receive(
             project=project, received_on=form.cleaned_data["received_on"], actor=request.user
         ),
         success=_("Payment recorded."),
@@ -422,10 +414,7 @@ def project_payment(request, pk):
 @role_required(*TRAINING_ROLES)
 def project_close(request, pk):
     project = _get_project(request, pk)
-    try:
-        services.project_close(project=project, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Implementation project closed."))
-    return redirect(project)
+    return _press(
+        request, project, run=lambda: services.project_close(project=project, actor=request.user),
+        success=_("Implementation project closed."),
+    )  # fmt: skip

@@ -20,7 +20,7 @@ from tickets.policies import TransitionNotAllowed
 from tickets.selectors import ticket_detail_queryset
 
 from . import forms, selectors, services
-from .models import Attachment, ChangeRequest, ChangeStatus, FaqEntry, RecordKind
+from .models import Attachment, ChangeRequest, FaqEntry, RecordKind
 from .policies import allowed_change_steps, required_record_kinds
 from .selectors import (
     ARCHIVE_ROLES,
@@ -37,6 +37,11 @@ from .services import RECORD_TEXT_FIELDS, RECORD_UPLOAD_KINDS
 
 def _page(request, queryset):
     return Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
+
+
+def _query(request) -> str:
+    """The filters of a list page without its page number, for the pagination links."""
+    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
 
 
 def _get_ticket(request, number):
@@ -114,11 +119,10 @@ def change_list(request):
     queryset = selectors.change_request_list(
         user=request.user, status=status, overdue_on=timezone.localdate() if overdue else None
     )
-    query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(
         request,
         "remote/change_list.html",
-        {"form": form, "page": _page(request, queryset), "query": query, "today": timezone.localdate()},
+        {"form": form, "page": _page(request, queryset), "query": _query(request), "today": timezone.localdate()},
     )
 
 
@@ -223,7 +227,6 @@ def _render_change(request, change, bound=None, status=200):
             "steps": [(action, form) for action, form in step_forms.items()],
             "timeline": selectors.change_request_timeline(change=change),
             "today": timezone.localdate(),
-            "ChangeStatus": ChangeStatus,
         },
         status=status,
     )
@@ -293,9 +296,8 @@ def faq_list(request):
     text, product = "", None
     if form.is_valid():
         text, product = form.cleaned_data["q"], form.cleaned_data["product"]
-    query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     page = _page(request, selectors.faq_list(text=text, product=product))
-    return render(request, "remote/faq_list.html", {"form": form, "page": page, "query": query, "q": text})
+    return render(request, "remote/faq_list.html", {"form": form, "page": page, "query": _query(request), "q": text})
 
 
 @require_GET
@@ -333,12 +335,11 @@ def attachment_list(request):
     search, kind = "", ""
     if form.is_valid():
         search, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-    query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     page = _page(request, selectors.attachment_archive(search=search, kind=kind))
     return render(
         request,
         "remote/attachment_list.html",
-        {"form": form, "page": page, "query": query, "can_delete": request.user.has_role(Role.ADMIN)},
+        {"form": form, "page": page, "query": _query(request), "can_delete": request.user.has_role(Role.ADMIN)},
     )
 
 
