@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from staff.roles import Role
+from tickets.models import Customer
 from tickets.remote.models import AttachmentKind
 
 from .models import Attendance, ImplementationProject, ProjectStatus, Trainee, TrainingPlan, TrainingSession
@@ -28,10 +29,10 @@ def plan_visible_queryset(*, user) -> QuerySet[TrainingPlan]:
 
 def _with_cohort_counts(queryset: QuerySet[TrainingPlan]) -> QuerySet[TrainingPlan]:
     return queryset.annotate(
-        trainee_count=Count("trainees", distinct=True),
-        examined_count=Count("trainees", filter=Q(trainees__passed__isnull=False), distinct=True),
-        passed_count=Count("trainees", filter=Q(trainees__passed=True), distinct=True),
-        signed_count=Count("trainees", filter=Q(trainees__signed_at__isnull=False), distinct=True),
+        trainee_count=Count("trainees"),
+        examined_count=Count("trainees", filter=Q(trainees__passed__isnull=False)),
+        passed_count=Count("trainees", filter=Q(trainees__passed=True)),
+        signed_count=Count("trainees", filter=Q(trainees__signed_at__isnull=False)),
     )
 
 
@@ -47,6 +48,10 @@ def plan_detail_queryset(*, user) -> QuerySet[TrainingPlan]:
     return plan_visible_queryset(user=user).select_related(
         "customer", "instructor", "project", "person_in_charge", "quality_checked_by", "closed_by", "started_by"
     )
+
+
+def plan_checklist(*, plan: TrainingPlan):
+    return plan.checklist.select_related("done_by").order_by("id")
 
 
 def plan_documents(*, plan: TrainingPlan):
@@ -113,6 +118,15 @@ def project_detail_queryset(*, user) -> QuerySet[ImplementationProject]:
     return project_visible_queryset(user=user).select_related(
         "customer", "installation__product", "engineer", "completed_by", "implementation_form", "created_by"
     )
+
+
+def project_plans(*, project: ImplementationProject) -> QuerySet[TrainingPlan]:
+    return project.training_plans.select_related("instructor").order_by("starts_on", "id")
+
+
+def customer_names(*, limit: int = 500):
+    """Active customers' full names for the customer picker (a bounded list)."""
+    return Customer.objects.filter(is_active=True).order_by("name").values_list("name", flat=True)[:limit]
 
 
 def projects_form_overdue_ids(*, today: datetime.date, days: int) -> list[int]:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import role_required
-from tickets.models import Customer
 from tickets.remote.forms import add_service_errors
 
 from . import forms, selectors, services
@@ -67,7 +66,7 @@ def plan_create(request):
     return render(
         request,
         "training/plan_form.html",
-        {"form": form, "project": project, "customers": Customer.objects.filter(is_active=True).values_list("name", flat=True)[:200]},
+        {"form": form, "project": project, "customers": selectors.customer_names()},
     )
 
 
@@ -99,7 +98,7 @@ def _render_plan(request, plan, **bound):
     cohort = selectors.plan_cohort(plan=plan)
     context = {
         "plan": plan,
-        "checklist": plan.checklist.select_related("done_by"),
+        "checklist": selectors.plan_checklist(plan=plan),
         "documents": selectors.plan_documents(plan=plan),
         "trainees": trainees,
         "sessions": selectors.plan_sessions(plan=plan),
@@ -320,7 +319,7 @@ def project_create(request):
     return render(
         request,
         "training/project_form.html",
-        {"form": form, "customers": Customer.objects.filter(is_active=True).values_list("name", flat=True)[:200]},
+        {"form": form, "customers": selectors.customer_names()},
     )
 
 
@@ -336,7 +335,7 @@ def _render_project(request, project, **bound):
         )
     context = {
         "project": project,
-        "plans": project.training_plans.select_related("instructor").order_by("starts_on"),
+        "plans": selectors.project_plans(project=project),
         "form_deadline": deadline,
         "complete_blockers": project_complete_blockers(
             data_import_plan=project.data_import_plan,

@@ -31,6 +31,14 @@ def ticket_records(*, ticket: Ticket) -> QuerySet[RemoteRecord]:
     ).order_by("served_at", "id")
 
 
+def ticket_change_request(*, ticket: Ticket) -> ChangeRequest | None:
+    return ChangeRequest.objects.filter(ticket=ticket).first()
+
+
+def ticket_faq_entry(*, ticket: Ticket) -> FaqEntry | None:
+    return FaqEntry.objects.filter(source_ticket=ticket).first()
+
+
 def ticket_recorded_kinds(*, ticket: Ticket) -> set[str]:
     return set(RemoteRecord.objects.filter(ticket=ticket).values_list("kind", flat=True).distinct())
 
@@ -119,6 +127,10 @@ def faq_list(*, text: str = "", product=None) -> QuerySet[FaqEntry]:
     if product is not None:
         queryset = queryset.filter(Q(product=product) | Q(product__isnull=True))
     return queryset.order_by("-updated_at", "-id")
+
+
+def faq_detail_queryset() -> QuerySet[FaqEntry]:
+    return FaqEntry.objects.select_related("product", "source_ticket", "created_by")
 
 
 def attachment_archive(*, search: str = "", kind: str = "") -> QuerySet[Attachment]:

@@ -314,17 +314,19 @@ def bug_report(
     return bug
 
 
-def _apply_step(change: ChangeRequest, *, action: str, actor, now: datetime, body: str = "", **fields) -> ChangeRequest:
-    """Lock the row, check the step table, set ``fields`` and the target status, validate, record."""
+def _apply_step(
+    change: ChangeRequest, *, action: str, actor, now: datetime, body: str = "", target: str = "", event=None, **fields
+) -> ChangeRequest:
+    """Lock the row, check the step table, set ``fields`` and the status (the step's target unless
+    ``target`` says otherwise), validate, and record the step on the ticket's timeline."""
     locked = ChangeRequest.objects.select_for_update().select_related("ticket").get(pk=change.pk)
     step = check_change_step(status=locked.status, action=action)
     for field, value in fields.items():
         setattr(locked, field, value)
-    if step.target:
-        locked.status = step.target
+    locked.status = target or step.target or locked.status
     locked.full_clean()
     locked.save()
-    _change_event(locked, action=action, actor=actor, at=now, body=body)
+    _change_event(locked, action=action, actor=actor, at=now, body=body, **(event or {}))
     return locked
 
 
@@ -442,14 +444,10 @@ def change_request_record_test(
     note = _required(note, _("Describe what was tested and the result."))
     if passed:
         return _apply_step(change, action="test", actor=actor, now=now, body=note, tested_at=now, test_note=note)
-    locked = ChangeRequest.objects.select_for_update().select_related("ticket").get(pk=change.pk)
-    check_change_step(status=locked.status, action="test")
-    locked.status = ChangeStatus.SCHEDULED
-    locked.test_note = note
-    locked.full_clean()
-    locked.save()
-    _change_event(locked, action="test", actor=actor, at=now, body=note, passed=False)
-    return locked
+    return _apply_step(
+        change, action="test", actor=actor, now=now, body=note, target=ChangeStatus.SCHEDULED,
+        event={"passed": False}, test_note=note,
+    )  # fmt: skip
 
 
 @transaction.atomic

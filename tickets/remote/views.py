@@ -20,7 +20,7 @@ from tickets.policies import TransitionNotAllowed
 from tickets.selectors import ticket_detail_queryset
 
 from . import forms, selectors, services
-from .models import Attachment, ChangeRequest, FaqEntry, RecordKind
+from .models import Attachment, RecordKind
 from .policies import allowed_change_steps, required_record_kinds
 from .selectors import (
     ARCHIVE_ROLES,
@@ -70,8 +70,8 @@ def ticket_remote(request, number):
             "records": records,
             "needs": needs,
             "kinds": RecordKind.choices,
-            "change": ChangeRequest.objects.filter(ticket=ticket).first(),
-            "faq": FaqEntry.objects.filter(source_ticket=ticket).first(),
+            "change": selectors.ticket_change_request(ticket=ticket),
+            "faq": selectors.ticket_faq_entry(ticket=ticket),
             "can_promote": ticket.status in (Status.RESOLVED, Status.CLOSED),
         },
     )
@@ -126,14 +126,10 @@ def change_list(request):
     )
 
 
-def _existing_change(ticket):
-    return ChangeRequest.objects.filter(ticket=ticket).first()
-
-
 @role_required(*CHANGE_WORK_ROLES)
 def change_create(request, number):
     ticket = _get_ticket(request, number)
-    if (existing := _existing_change(ticket)) is not None:
+    if (existing := selectors.ticket_change_request(ticket=ticket)) is not None:
         return redirect(existing)
     form = forms.ChangeRequestForm(
         request.POST or None, request.FILES or None, initial={"title": ticket.subject, "requirement": ticket.description}
@@ -160,7 +156,7 @@ def change_create(request, number):
 @role_required(*CHANGE_WORK_ROLES)
 def bug_create(request, number):
     ticket = _get_ticket(request, number)
-    if (existing := _existing_change(ticket)) is not None:
+    if (existing := selectors.ticket_change_request(ticket=ticket)) is not None:
         return redirect(existing)
     initial = {"title": ticket.subject}
     if ticket.installation_id:
@@ -199,6 +195,8 @@ def _step_form(action, change, data=None):
 
 def _steps_for(user, change) -> list[str]:
     """The steps this user may take now (the review is the manager's, the test the requester's)."""
+    if not user.has_role(*CHANGE_WORK_ROLES):
+        return []
     actions = []
     for step in allowed_change_steps(change.status):
         action = "review" if step.action in ("approve", "reject") else step.action
@@ -207,8 +205,6 @@ def _steps_for(user, change) -> list[str]:
         if action == "review" and not user.has_role(*CHANGE_REVIEW_ROLES):
             continue
         if action == "test" and user.pk != change.requested_by_id:
-            continue
-        if not user.has_role(*CHANGE_WORK_ROLES):
             continue
         actions.append(action)
     return actions
@@ -303,7 +299,7 @@ def faq_list(request):
 @require_GET
 @role_required(*FAQ_ROLES)
 def faq_detail(request, pk):
-    entry = get_object_or_404(FaqEntry.objects.select_related("product", "source_ticket", "created_by"), pk=pk)
+    entry = get_object_or_404(selectors.faq_detail_queryset(), pk=pk)
     return render(request, "remote/faq_detail.html", {"entry": entry})
 
 

@@ -179,3 +179,20 @@ def test_tr7_project_created_and_completed_through_the_pages(client, engineer):
     client.post(reverse("training:project_complete", args=[project.pk]))
     project.refresh_from_db()
     assert project.status == "completed" and project.payment_amount == Decimal("8000.00")
+
+
+@pytest.mark.parametrize("trainees", [("张三",), ("张三", "李四", "王五", "赵六", "孙七", "周八")])
+def test_tr3_plan_page_query_count_does_not_grow_with_the_cohort(client, django_assert_num_queries, trainees):
+    started = started_plan(trainees=trainees)
+    for trainee in started.trainees.all():
+        services.exam_record(trainee=trainee, score=Decimal("90"), actor=started.instructor, now=NOW)
+    services.session_record(
+        plan=started, starts_at=NOW, ends_at=NOW + datetime.timedelta(hours=2), topic="开票", actor=started.instructor,
+        present={t.pk for t in started.trainees.all()},
+    )  # fmt: skip
+    client.force_login(started.instructor)
+    # session, user, roles, unread badge, plan, trainees, readiness (3), cohort, checklist, documents,
+    # sessions + attendance, trainee choices, person-in-charge choices
+    with django_assert_num_queries(16):
+        response = client.get(started.get_absolute_url())
+    assert len(response.context["trainees"]) == len(trainees)

@@ -243,3 +243,19 @@ def test_rm7_download_returns_the_stored_file_under_its_name(agent_client):
     response = agent_client.get(stored.get_absolute_url())
     assert b"".join(response.streaming_content) == PDF
     assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown", "hidden"),
+    [
+        (RecordKind.SESSION, ["actions"], ["form_upload", "sql_used", "told_contact"]),
+        (RecordKind.DATA_CLEANUP, ["form_upload", "tools", "sql_used"], ["report_name", "told_contact"]),
+        (RecordKind.REPORT_PROBLEM, ["report_name", "question", "analysis", "solution"], ["form_upload", "sql_used"]),
+        (RecordKind.PASSWORD_RESET, ["form_upload", "told_contact"], ["sql_used", "report_name"]),
+    ],
+)
+def test_rm1_rm2_rm3_rm4_record_form_shows_the_fields_of_its_kind(agent_client, kind, shown, hidden):
+    ticket = remote_ticket()
+    html = agent_client.get(reverse("remote:record_create", args=[ticket.number, kind])).content.decode()
+    assert all(f'name="{name}"' in html for name in shown)
+    assert not any(f'name="{name}"' in html for name in hidden)
