@@ -20,6 +20,8 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("customers/", include("tickets.customer_urls")),
     path("staff/", include("staff.urls")),
+    path("remote/", include("tickets.remote.urls")),
+    path("training/", include("training.urls")),
 ]
 
 if settings.DEBUG:

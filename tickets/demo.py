@@ -59,7 +59,7 @@ TICKETS = [
     (0, "开票系统无法打印发票", TicketType.FAULT, Priority.HIGH, Channel.HOTLINE, "in_progress"),
     (0, "如何导出月度开票明细", TicketType.CONSULTATION, Priority.NORMAL, Channel.HOTLINE, "resolved"),
     (1, "ERP 库存模块报错 ORA-01555", TicketType.BUG, Priority.HIGH, Channel.WEB, "new"),
-    (1, "申请重置超级管理员密码", TicketType.PASSWORD_RESET, Priority.NORMAL, Channel.HOTLINE, "closed"),
+    (1, "申请重置超级管理员密码", TicketType.PASSWORD_RESET, Priority.NORMAL, Channel.HOTLINE, "in_progress"),
     (2, "POS terminal freezes at checkout", TicketType.FAULT, Priority.URGENT, Channel.HOTLINE, "in_progress"),
     (2, "Request: add WeChat Pay to POS", TicketType.CHANGE_REQUEST, Priority.LOW, Channel.MESSAGING, "waiting"),
     (3, "续约前咨询服务内容", TicketType.CONSULTATION, Priority.NORMAL, Channel.HOTLINE, "new"),

@@ -171,6 +171,10 @@ def ticket_transition(
     now = now or timezone.now()
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     transition = check_transition(status=locked.status, action=action, note=note, resolution=resolution)
+    if transition.target in (Status.RESOLVED, Status.CLOSED):
+        from tickets.remote.services import ticket_records_check  # RM-1..RM-4 (the app imports tickets)
+
+        ticket_records_check(ticket=locked)
     from_status = locked.status
     locked.status = transition.target
     if transition.target == Status.RESOLVED:

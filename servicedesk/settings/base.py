@@ -6,6 +6,7 @@ machine. ``DATABASE_URL`` and ``REDIS_URL`` / ``CELERY_BROKER_URL`` switch to Po
 A ``.env`` file is read only when ``DJANGO_READ_DOT_ENV=1``.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "servicedesk.core",
     "staff",
     "tickets",
+    "tickets.remote",
     "hotline",
     "onsite",
     "training",
@@ -197,4 +199,10 @@ SERVICEDESK = {
     # ST-7: this many confirmed complaints within this many months call for a demotion/dismissal review.
     "COMPLAINT_REVIEW_COUNT": env.int("COMPLAINT_REVIEW_COUNT", default=3),
     "COMPLAINT_WINDOW_MONTHS": env.int("COMPLAINT_WINDOW_MONTHS", default=6),
+    # TR-3: a trainee passes the exam at this mastery (score / maximum, in percent) or more.
+    "TRAINING_PASS_MASTERY": Decimal(env("TRAINING_PASS_MASTERY", default="85")),
+    # ST-12: the signed implementation form is collected within this many calendar days of completion.
+    "IMPLEMENTATION_FORM_DAYS": env.int("IMPLEMENTATION_FORM_DAYS", default=3),
+    # RM-7: largest document (customer form scan, training material) that can be uploaded.
+    "ATTACHMENT_MAX_MB": env.int("ATTACHMENT_MAX_MB", default=10),
 }
