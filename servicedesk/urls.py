@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tickets/", include("tickets.urls")),
     path("customers/", include("tickets.customer_urls")),
+    path("sla/", include("tickets.sla.urls")),
 ]
 
 if settings.DEBUG:

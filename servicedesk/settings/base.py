@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "servicedesk.core",
     "staff",
     "tickets",
+    "tickets.sla",
     "hotline",
     "onsite",
     "training",
