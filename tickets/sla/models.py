@@ -87,7 +87,7 @@ class SLAPolicy(models.Model):
         validators=[_validate_pause_statuses],
     )
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the target)"), default=80, help_text=_("The sweep warns once this share of the time is used.")
+        _("warn at (percent of the target)"), default=80, help_text=_("The sweep warns once this share of the time is used.")
     )
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -113,7 +113,7 @@ class SLAPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(warn_percent__gte=1, warn_percent__lte=99),
                 name="sla_policy_warn_percent_range",
-                violation_error_message=_("Warn at a share between 1 and 99 %."),
+                violation_error_message=_("Warn at between 1 and 99 percent of the target."),
             ),
         ]
 

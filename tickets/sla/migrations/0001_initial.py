@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
                 ('contract_level', models.CharField(blank=True, choices=[('basic', 'Basic'), ('standard', 'Standard'), ('premium', 'Premium')], help_text='Empty: any level, and tickets without a contract.', max_length=20, verbose_name='contract level')),
                 ('priority', models.PositiveSmallIntegerField(choices=[(0, 'Any priority'), (1, 'Low'), (2, 'Normal'), (3, 'High'), (4, 'Urgent')], default=0, verbose_name='ticket priority')),
                 ('pause_statuses', models.JSONField(blank=True, default=tickets.sla.models.default_pause_statuses, validators=[tickets.sla.models._validate_pause_statuses], verbose_name='statuses that pause the clocks')),
-                ('warn_percent', models.PositiveSmallIntegerField(default=80, help_text='The sweep warns once this share of the time is used.', verbose_name='warn at (% of the target)')),
+                ('warn_percent', models.PositiveSmallIntegerField(default=80, help_text='The sweep warns once this share of the time is used.', verbose_name='warn at (percent of the target)')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
                 ('contract_level', models.CharField(blank=True, choices=[('basic', 'Basic'), ('standard', 'Standard'), ('premium', 'Premium')], help_text='Empty: any level, and tickets without a contract.', max_length=20, verbose_name='contract level')),
                 ('priority', models.PositiveSmallIntegerField(choices=[(0, 'Any priority'), (1, 'Low'), (2, 'Normal'), (3, 'High'), (4, 'Urgent')], default=0, verbose_name='ticket priority')),
                 ('pause_statuses', models.JSONField(blank=True, default=tickets.sla.models.default_pause_statuses, validators=[tickets.sla.models._validate_pause_statuses], verbose_name='statuses that pause the clocks')),
-                ('warn_percent', models.PositiveSmallIntegerField(default=80, help_text='The sweep warns once this share of the time is used.', verbose_name='warn at (% of the target)')),
+                ('warn_percent', models.PositiveSmallIntegerField(default=80, help_text='The sweep warns once this share of the time is used.', verbose_name='warn at (percent of the target)')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
                 ('work_calendar', models.ForeignKey(blank=True, help_text='Empty: the clocks run round the clock (24x7).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='staff.workcalendar', verbose_name='business calendar')),
@@ -262,7 +262,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='slapolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('warn_percent__gte', 1), ('warn_percent__lte', 99)), name='sla_policy_warn_percent_range', violation_error_message='Warn at a share between 1 and 99 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('warn_percent__gte', 1), ('warn_percent__lte', 99)), name='sla_policy_warn_percent_range', violation_error_message='Warn at between 1 and 99 percent of the target.'),
         ),
         migrations.AddIndex(
             model_name='slaclock',

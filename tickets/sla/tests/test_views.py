@@ -191,7 +191,7 @@ def test_ct2_letter_page_prints_in_either_language(specialist_client):
     assert not ContractReminder.objects.filter(notice_sent_at__isnull=False).exists()  # printing sends nothing
 
 
-def test_hl7_ticket_timeline_shows_sla_events_with_their_label(agent_client, agent, frozen):
+def test_os8_breach_shows_in_the_ticket_timeline_with_its_label(agent_client, agent, frozen):
     ticket = open_ticket(agent, now=NOW - datetime.timedelta(hours=3))
     services.sla_sweep(now=NOW)
     html = agent_client.get(ticket.get_absolute_url()).content.decode()
