@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from tickets.models.tickets import OPEN_STATUSES, Status
@@ -42,7 +40,7 @@ class SLAPolicyAdmin(SimpleHistoryAdmin):
     actions = ["recompute_clocks"]
 
     def save_related(self, request, form, formsets, change):
-        # After the targets are saved: open clocks of matching tickets take the new numbers.
+        # After the targets are saved: the open clocks of matching tickets take the new numbers.
         super().save_related(request, form, formsets, change)
         self._recompute(request, [form.instance])
 
@@ -51,13 +49,9 @@ class SLAPolicyAdmin(SimpleHistoryAdmin):
         self._recompute(request, queryset)
 
     def _recompute(self, request, policies):
-        now = timezone.now()
-        count = sum(services.policy_clocks_recompute(policy=policy, at=now) for policy in policies)
-        self.message_user(
-            request,
-            ngettext("%(count)d open clock recomputed.", "%(count)d open clocks recomputed.", count) % {"count": count},
-            messages.INFO,
-        )
+        for policy in policies:
+            services.policy_clocks_recompute_later(policy=policy)
+        self.message_user(request, _("The open clocks are being recomputed in the background."), messages.INFO)
 
 
 @admin.register(SLATarget)

@@ -157,9 +157,10 @@ def sweep_action(
     breached_at: datetime.datetime | None,
     stopped_at: datetime.datetime | None,
 ) -> str | None:
-    """What the sweep does with a clock at ``now``: breach it once past due, else warn it once past
-    the warning share while it still runs, else nothing."""
-    if breached_at is None and due_at is not None and due_at <= now:
+    """What the sweep does with a clock at ``now``: breach it once past due (unless it was met or
+    cancelled in time), else warn it once past the warning share while it still runs, else nothing."""
+    met_in_time = stopped_at is not None and due_at is not None and stopped_at <= due_at
+    if breached_at is None and due_at is not None and due_at <= now and not met_in_time:
         return SweepAction.BREACH
     if breached_at is None and stopped_at is None and warned_at is None and warn_at is not None and warn_at <= now:
         return SweepAction.WARN

@@ -110,6 +110,10 @@ def _apply_target(
     return True
 
 
+def _stopped_at(clock: SLAClock) -> datetime.datetime | None:
+    return clock.met_at or clock.cancelled_at
+
+
 def _schedule(clock: SLAClock, calendars: _Calendars) -> None:
     """Recompute warn_at / due_at from scratch, and when the sweep looks next. A breached clock
     keeps its deadline: the breach is a fact that later pauses or policy edits do not undo."""
@@ -128,7 +132,7 @@ def _schedule(clock: SLAClock, calendars: _Calendars) -> None:
         due_at=clock.due_at,
         warned_at=clock.warned_at,
         breached_at=clock.breached_at,
-        stopped_at=clock.met_at or clock.cancelled_at,
+        stopped_at=_stopped_at(clock),
     )
 
 
@@ -336,16 +340,20 @@ def _reapply(clock: SLAClock, target_row, status: str, at, calendars: _Calendars
 
 @transaction.atomic
 def policy_clocks_recompute(*, policy: SLAPolicy, at: datetime.datetime) -> int:
-    """After a policy, its targets or its calendar changed (admin): recompute every open,
-    unbreached clock that used the policy or whose ticket it now matches. Returns how many."""
-    clocks = SLAClock.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, breached_at__isnull=True)
-    matches = Q()
-    if policy.contract_level:
-        matches &= Q(ticket__contract__level=policy.contract_level)
-    if policy.priority:
-        matches &= Q(ticket__priority=policy.priority)
+    """After a policy, its targets or its calendar changed: recompute every open, unbreached clock
+    that used the policy or whose ticket it now matches. Returns how many clocks it recomputed."""
+    matches = Q(policy=policy)
+    if policy.contract_level or policy.priority:
+        specific = Q()
+        if policy.contract_level:
+            specific &= Q(ticket__contract__level=policy.contract_level)
+        if policy.priority:
+            specific &= Q(ticket__priority=policy.priority)
+        matches |= specific
+    else:  # the fallback: a more specific policy still wins for the tickets it matches
+        matches |= Q(policy__isnull=True)
     clocks = (
-        clocks.filter(Q(policy=policy) | matches)
+        SLAClock.objects.filter(matches, met_at__isnull=True, cancelled_at__isnull=True, breached_at__isnull=True)
         .select_for_update(of=("self",))
         .select_related("policy", "ticket__contract")
     )
@@ -357,6 +365,14 @@ def policy_clocks_recompute(*, policy: SLAPolicy, at: datetime.datetime) -> int:
             targets_by_key[key] = sla_targets_for_key(level=key[0], priority=key[1])
         count += _reapply(clock, targets_by_key[key].get(clock.kind), ticket.status, at, calendars)
     return count
+
+
+def policy_clocks_recompute_later(*, policy: SLAPolicy) -> None:
+    """Admin edit of a policy: recompute its clocks in a worker once the edit is committed (it may
+    touch many clocks; the admin page stays fast)."""
+    from .tasks import sla_policy_recompute
+
+    transaction.on_commit(lambda: sla_policy_recompute.delay(policy.pk))
 
 
 # --- The sweep --------------------------------------------------------------------------------------
@@ -400,82 +416,75 @@ def sla_sweep(*, now: datetime.datetime, batch_size: int = SWEEP_BATCH_SIZE, max
     return result
 
 
-_SWEEP_FIELDS = (
-    "pk",
-    "ticket_id",
-    "kind",
-    "warn_at",
-    "due_at",
-    "warned_at",
-    "breached_at",
-    "met_at",
-    "cancelled_at",
-    "owner_id",
-    "ticket__assignee_id",
-)
-
-
 def _sweep_batch(*, now: datetime.datetime, batch_size: int) -> tuple[int, list[int], list[int]]:
-    candidates = SLAClock.objects.filter(next_check_at__lte=now).order_by("next_check_at", "pk")
+    candidates = (
+        SLAClock.objects.filter(next_check_at__lte=now)
+        .order_by("next_check_at", "pk")
+        .select_related("ticket")
+        .only(
+            "ticket__assignee", "kind", "warn_at", "due_at", "warned_at", "breached_at", "met_at", "cancelled_at", "owner"
+        )
+    )
     if connection.features.has_select_for_update_skip_locked:
-        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-    rows = [dict(zip(_SWEEP_FIELDS, row)) for row in candidates.values_list(*_SWEEP_FIELDS)[:batch_size]]
+        # The ticket rows are locked too (the inserts below reference them): a clock whose ticket
+        # someone is changing right now is left for the next sweep instead of risking a deadlock.
+        candidates = candidates.select_for_update(skip_locked=True, of=("self", "ticket"))
+    clocks = list(candidates[:batch_size])
     warn, breach, stale = [], [], []
-    for row in rows:
+    for clock in clocks:
         action = policies.sweep_action(
             now=now,
-            warn_at=row["warn_at"],
-            due_at=row["due_at"],
-            warned_at=row["warned_at"],
-            breached_at=row["breached_at"],
-            stopped_at=row["met_at"] or row["cancelled_at"],
+            warn_at=clock.warn_at,
+            due_at=clock.due_at,
+            warned_at=clock.warned_at,
+            breached_at=clock.breached_at,
+            stopped_at=_stopped_at(clock),
         )
-        {policies.SweepAction.WARN: warn, policies.SweepAction.BREACH: breach}.get(action, stale).append(row)
+        {policies.SweepAction.WARN: warn, policies.SweepAction.BREACH: breach}.get(action, stale).append(clock)
     if warn:
-        SLAClock.objects.filter(pk__in=[r["pk"] for r in warn], warned_at__isnull=True).update(
+        SLAClock.objects.filter(pk__in=[c.pk for c in warn], warned_at__isnull=True).update(
             warned_at=now, next_check_at=F("due_at")
         )
     if breach:
-        SLAClock.objects.filter(pk__in=[r["pk"] for r in breach], breached_at__isnull=True).update(
+        SLAClock.objects.filter(pk__in=[c.pk for c in breach], breached_at__isnull=True).update(
             breached_at=F("due_at"), next_check_at=None
         )
         SLABreach.objects.bulk_create(
             SLABreach(
-                clock_id=r["pk"],
-                ticket_id=r["ticket_id"],
-                kind=r["kind"],
-                due_at=r["due_at"],
+                clock_id=c.pk,
+                ticket_id=c.ticket_id,
+                kind=c.kind,
+                due_at=c.due_at,
                 detected_at=now,
-                responsible_id=r["owner_id"] or r["ticket__assignee_id"],
+                responsible_id=c.owner_id or c.ticket.assignee_id,
             )
-            for r in breach
+            for c in breach
         )
     TicketEvent.objects.bulk_create(
-        [_sweep_event(r, SLAEventKind.WARNING, at=r["warn_at"]) for r in warn]
-        + [_sweep_event(r, SLAEventKind.BREACHED, at=r["due_at"]) for r in breach]
+        [_sweep_event(c, SLAEventKind.WARNING, at=c.warn_at) for c in warn]
+        + [_sweep_event(c, SLAEventKind.BREACHED, at=c.due_at) for c in breach]
     )
-    for row in stale:  # next_check_at out of date (e.g. edited in admin): put it right
-        SLAClock.objects.filter(pk=row["pk"]).update(
+    for clock in stale:  # next_check_at out of date (e.g. edited in admin): put it right
+        SLAClock.objects.filter(pk=clock.pk).update(
             next_check_at=policies.next_check_at(
-                warn_at=row["warn_at"],
-                due_at=row["due_at"],
-                warned_at=row["warned_at"],
-                breached_at=row["breached_at"],
-                stopped_at=row["met_at"] or row["cancelled_at"],
+                warn_at=clock.warn_at,
+                due_at=clock.due_at,
+                warned_at=clock.warned_at,
+                breached_at=clock.breached_at,
+                stopped_at=_stopped_at(clock),
             )
         )
-    return len(rows), [r["pk"] for r in warn], [r["pk"] for r in breach]
+    return len(clocks), [c.pk for c in warn], [c.pk for c in breach]
 
 
-def _sweep_event(row: dict, kind: str, *, at: datetime.datetime) -> TicketEvent:
-    label = ClockKind(row["kind"]).label
-    due = timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M")
+def _sweep_event(clock: SLAClock, kind: str, *, at: datetime.datetime) -> TicketEvent:
+    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
     return TicketEvent(
-        ticket_id=row["ticket_id"],
+        ticket_id=clock.ticket_id,
         kind=kind,
         created_at=at,
-        body=_("%(clock)s: due %(due)s.") % {"clock": label, "due": due},
-        data={"clock": row["pk"], "clock_kind": row["kind"], "due_at": row["due_at"].isoformat()},
+        body=_("%(clock)s: due %(due)s.") % {"clock": clock.get_kind_display(), "due": due},
+        data={"clock": clock.pk, "clock_kind": clock.kind, "due_at": clock.due_at.isoformat()},
     )
 
 

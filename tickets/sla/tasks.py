@@ -47,3 +47,14 @@ def sla_contract_reminders(now: str | None = None) -> int:
 @shared_task(name="sla.contract_notice_send", **RETRY)
 def sla_contract_notice_send(reminder_id: int, now: str | None = None) -> bool:
     return services.contract_notice_send(reminder_id=reminder_id, now=task_now(now))
+
+
+@shared_task(name="sla.policy_recompute", **RETRY)
+def sla_policy_recompute(policy_id: int, now: str | None = None) -> int:
+    """After an admin edit: the open clocks that use or now match the policy take its targets."""
+    from .models import SLAPolicy
+
+    policy = SLAPolicy.objects.filter(pk=policy_id).first()
+    if policy is None:
+        return 0
+    return services.policy_clocks_recompute(policy=policy, at=task_now(now))

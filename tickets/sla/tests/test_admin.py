@@ -30,7 +30,7 @@ def test_admin_changelists_open(admin_client_, model, agent):
     assert admin_client_.get(reverse(f"admin:sla_{model}_changelist")).status_code == 200
 
 
-def test_os8_editing_a_target_in_admin_recomputes_open_clocks(admin_client_, agent):
+def test_os8_editing_a_target_in_admin_recomputes_open_clocks(admin_client_, agent, django_capture_on_commit_callbacks):
     opened = datetime.datetime(2026, 3, 9, 9, 0, tzinfo=SH)
     ticket = ticket_services.ticket_create(customer=CustomerFactory(), subject="s", description="d", created_by=agent, now=opened)
     policy = SLAPolicy.objects.get(contract_level="", priority=0)
@@ -61,7 +61,8 @@ def test_os8_editing_a_target_in_admin_recomputes_open_clocks(admin_client_, age
                 f"targets-{index}-working_days": "" if target.working_days is None else str(target.working_days),
             }
         )
-    response = admin_client_.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     assert SLAClock.objects.get(ticket=ticket, kind="respond").due_at == opened + datetime.timedelta(minutes=30)
     assert policy.history.count() >= 1

@@ -235,3 +235,11 @@ def test_no_clock_without_an_active_policy(agent):
     ticket = open_ticket(agent)
     assert not ticket.sla_clocks.exists()
     assert ticket.status == Status.NEW
+
+
+def test_a_new_specific_policy_takes_over_the_open_clocks_it_matches(agent):
+    urgent, normal = open_ticket(agent, priority=Priority.URGENT), open_ticket(agent)
+    policy = SLAPolicyFactory(priority=Priority.URGENT, targets={"respond": 30})
+    assert services.policy_clocks_recompute(policy=policy, at=at(9, 9, 5)) == 2  # respond + resolve
+    assert clock(urgent, "respond").due_at == at(9, 9, 30)
+    assert clock(normal, "respond").due_at == at(9, 11)

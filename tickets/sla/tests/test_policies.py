@@ -164,6 +164,9 @@ def test_sweep_action_breach_wins_over_warning_and_needs_the_deadline_passed():
     assert sweep_action(now=at(2026, 3, 9, 10, 30), **common) == SweepAction.WARN
     assert sweep_action(now=at(2026, 3, 9, 14), **common) == SweepAction.BREACH
     assert sweep_action(now=at(2026, 3, 9, 14), **{**common, "breached_at": due_at}) is None
+    # A clock met in time is never breached, one met late is.
+    assert sweep_action(now=at(2026, 3, 9, 14), **{**common, "stopped_at": at(2026, 3, 9, 10, 50)}) is None
+    assert sweep_action(now=at(2026, 3, 9, 14), **{**common, "stopped_at": at(2026, 3, 9, 11, 10)}) == SweepAction.BREACH
     # A clock met before its warning is not warned.
     assert sweep_action(now=at(2026, 3, 9, 10, 30), **{**common, "stopped_at": at(2026, 3, 9, 9, 30)}) is None
 

@@ -195,3 +195,12 @@ def test_two_concurrent_sweeps_on_postgresql_give_one_breach_and_one_notificatio
     assert SLABreach.objects.count() == 20
     assert Notification.objects.filter(kind="sla_breach").count() == 20
     assert TicketEvent.objects.filter(kind="sla_breached").count() == 20
+
+
+def test_sweep_repairs_an_out_of_date_check_time_without_breaching(agent, staff, django_capture_on_commit_callbacks):
+    ticket = open_ticket(agent, now=at(9, 9))
+    ticket_services.ticket_assign(ticket=ticket, assignee=staff["engineer"], actor=agent, now=at(9, 10))
+    SLAClock.objects.filter(ticket=ticket, kind="respond").update(next_check_at=at(9, 9, 30))  # e.g. edited by hand
+    assert sweep(at(9, 12), django_capture_on_commit_callbacks).breached == []
+    assert SLAClock.objects.get(ticket=ticket, kind="respond").next_check_at is None
+    assert not SLABreach.objects.exists()
