@@ -42,8 +42,12 @@ def recreate_database() -> None:
     import psycopg
 
     admin = psycopg.connect(
-        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"] or None,
-        dbname="postgres", autocommit=True,
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
     )
     admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     admin.execute(f'CREATE DATABASE "{name}"')
@@ -70,15 +74,24 @@ def populate(now: datetime.datetime) -> None:
     for index in range(OPEN_CLOCKS):
         ticket, kind = tickets[index // len(KINDS)], KINDS[index % len(KINDS)]
         # DUE_CLOCKS fell due a few minutes ago; the rest are due between 1 and 48 hours from now.
-        due = now - datetime.timedelta(minutes=1 + index % 30) if index % due_every == 0 else now + datetime.timedelta(
-            minutes=60 + index % 2820
+        due = (
+            now - datetime.timedelta(minutes=1 + index % 30)
+            if index % due_every == 0
+            else now + datetime.timedelta(minutes=60 + index % 2820)
         )
         started = due - datetime.timedelta(hours=2)
         warn = started + datetime.timedelta(minutes=96)
         clocks.append(
             SLAClock(
-                ticket=ticket, kind=kind, policy=policy, target=datetime.timedelta(hours=2), started_at=started,
-                warn_at=warn, due_at=due, warned_at=warn if warn <= now else None, next_check_at=due,
+                ticket=ticket,
+                kind=kind,
+                policy=policy,
+                target=datetime.timedelta(hours=2),
+                started_at=started,
+                warn_at=warn,
+                due_at=due,
+                warned_at=warn if warn <= now else None,
+                next_check_at=due,
             )
         )
     SLAClock.objects.bulk_create(clocks, batch_size=5000)
@@ -115,7 +128,9 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    print(f"{connection.vendor}: {SLAClock.objects.count()} open clocks, built in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{connection.vendor}: {SLAClock.objects.count()} open clocks, built in {time.perf_counter() - started:.1f} s"
+    )
 
     queued = []
     with mock.patch.object(services, "_enqueue_escalations", lambda warned, breached: queued.extend(breached)):

@@ -20,15 +20,21 @@ from .conftest import login
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_hl7_duty_manager_watches_call_backs_count_down_and_filters_the_board(live_server, page, phone_page, screenshot):
+def test_hl7_duty_manager_watches_call_backs_count_down_and_filters_the_board(
+    live_server, page, phone_page, screenshot
+):
     SLAPolicyFactory()
     duty = UserFactory(username="zhang", full_name="张伟", roles=[Role.DUTY_MANAGER])
     agent = UserFactory(roles=[Role.AGENT])
     contact = ContactFactory(customer__name="成都天府软件园管理公司")
     now = timezone.now()
     urgent = ticket_services.ticket_create(
-        customer=contact.customer, contact=contact, subject="月结无法完成，要求今天上门",
-        description="财务模块报错", created_by=agent, now=now - datetime.timedelta(minutes=100),
+        customer=contact.customer,
+        contact=contact,
+        subject="月结无法完成，要求今天上门",
+        description="财务模块报错",
+        created_by=agent,
+        now=now - datetime.timedelta(minutes=100),
     )
     services.clock_start(ticket=urgent, kind="dm_callback", started_at=now - datetime.timedelta(minutes=10), owner=duty)
 

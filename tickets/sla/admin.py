@@ -15,7 +15,9 @@ class SLAPolicyForm(forms.ModelForm):
         choices=[(status.value, status.label) for status in Status if status in OPEN_STATUSES],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Respond, dispatch, arrangement, arrival and resolve clocks stop while the ticket is in one of these."),
+        help_text=_(
+            "Respond, dispatch, arrangement, arrival and resolve clocks stop while the ticket is in one of these."
+        ),
     )
 
     class Meta:
@@ -74,8 +76,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(SLAClock)
 class SLAClockAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "kind", "started_at", "due_at", "paused_at", "warned_at", "breached_at", "met_at", "cancelled_at")
-    list_filter = ("kind", ("breached_at", admin.EmptyFieldListFilter), ("met_at", admin.EmptyFieldListFilter), "policy")
+    list_display = (
+        "ticket",
+        "kind",
+        "started_at",
+        "due_at",
+        "paused_at",
+        "warned_at",
+        "breached_at",
+        "met_at",
+        "cancelled_at",
+    )
+    list_filter = (
+        "kind",
+        ("breached_at", admin.EmptyFieldListFilter),
+        ("met_at", admin.EmptyFieldListFilter),
+        "policy",
+    )
     search_fields = ("ticket__number", "ticket__customer__name")
     list_select_related = ("ticket",)
     raw_id_fields = ("ticket", "owner")

@@ -27,7 +27,13 @@ TICKETS = [
     ("北京华联商贸有限公司", "发票打印机每张都卡纸", 95, Priority.HIGH, None),
     ("Shanghai Golden Lotus Hotel", "POS terminal rejects every card since this morning", 105, Priority.URGENT, None),
     ("成都天府软件园管理公司", "财务模块月结无法完成，客户要求今天上门", 180, Priority.HIGH, 20),
-    ("Guangzhou Pearl River Hospital", "Billing server down, customer asks for a visit tomorrow", 50, Priority.URGENT, 50),
+    (
+        "Guangzhou Pearl River Hospital",
+        "Billing server down, customer asks for a visit tomorrow",
+        50,
+        Priority.URGENT,
+        50,
+    ),
 ]
 
 

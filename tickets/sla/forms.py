@@ -7,8 +7,12 @@ from .models import ClockKind
 
 
 class BoardFilterForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("name"), required=False, empty_label=_("All teams"))
-    kind = forms.ChoiceField(label=_("Clock"), choices=[("", _("All clocks"))] + list(ClockKind.choices), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.order_by("name"), required=False, empty_label=_("All teams")
+    )
+    kind = forms.ChoiceField(
+        label=_("Clock"), choices=[("", _("All clocks"))] + list(ClockKind.choices), required=False
+    )
 
 
 class ReminderDoneForm(forms.Form):

@@ -87,7 +87,9 @@ class SLAPolicy(models.Model):
         validators=[_validate_pause_statuses],
     )
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at (percent of the target)"), default=80, help_text=_("The sweep warns once this share of the time is used.")
+        _("warn at (percent of the target)"),
+        default=80,
+        help_text=_("The sweep warns once this share of the time is used."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -411,9 +413,7 @@ class ContractReminder(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["open", "done", "lost", "renewed"]), name="sla_reminder_status_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(language__in=LetterLanguage.values), name="sla_reminder_language_valid"
-            ),
+            models.CheckConstraint(condition=Q(language__in=LetterLanguage.values), name="sla_reminder_language_valid"),
             models.CheckConstraint(
                 condition=Q(status="open") | Q(closed_at__isnull=False), name="sla_reminder_closed_has_time"
             ),

@@ -54,7 +54,10 @@ def resolve_target(
         return ResolvedTarget(duration=duration, working_days=None, business_hours=False)
     if off_hours_minutes and not is_working_moment(calendar, started_at):
         return ResolvedTarget(
-            duration=datetime.timedelta(minutes=off_hours_minutes), working_days=None, business_hours=False, off_hours=True
+            duration=datetime.timedelta(minutes=off_hours_minutes),
+            working_days=None,
+            business_hours=False,
+            off_hours=True,
         )
     return ResolvedTarget(duration=duration, working_days=None, business_hours=True)
 

@@ -65,7 +65,9 @@ def board_clocks(*, now: datetime.datetime, team: Team | None = None, kind: str 
     if kind:
         clocks = clocks.filter(kind=kind)
     running = Q(met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True)
-    due_soon = running & Q(due_at__gt=now, due_at__lte=now + datetime.timedelta(hours=1)) & ~Q(kind=ClockKind.DM_CALLBACK)
+    due_soon = (
+        running & Q(due_at__gt=now, due_at__lte=now + datetime.timedelta(hours=1)) & ~Q(kind=ClockKind.DM_CALLBACK)
+    )
     breached_today = Q(breached_at__gte=_local_day_start(now), breached_at__lte=now)
     callbacks = Q(kind=ClockKind.DM_CALLBACK, met_at__isnull=True, cancelled_at__isnull=True)
     counts = clocks.aggregate(

@@ -157,7 +157,10 @@ def _resume(clock: SLAClock, at: datetime.datetime) -> None:
 
 def _locked_clock(ticket: Ticket, kind: str) -> SLAClock | None:
     return (
-        SLAClock.objects.select_for_update(of=("self",)).select_related("policy").filter(ticket=ticket, kind=kind).first()
+        SLAClock.objects.select_for_update(of=("self",))
+        .select_related("policy")
+        .filter(ticket=ticket, kind=kind)
+        .first()
     )
 
 
@@ -397,7 +400,7 @@ def sla_sweep(*, now: datetime.datetime, batch_size: int = SWEEP_BATCH_SIZE, max
     per-clock tasks after commit; breaches whose escalation never finished are queued again.
     """
     result = SweepResult()
-    for _ in range(max_batches):
+    for _batch in range(max_batches):
         with transaction.atomic():
             claimed, warned, breached = _sweep_batch(now=now, batch_size=batch_size)
             transaction.on_commit(lambda w=warned, b=breached: _enqueue_escalations(warned=w, breached=b))
@@ -422,7 +425,15 @@ def _sweep_batch(*, now: datetime.datetime, batch_size: int) -> tuple[int, list[
         .order_by("next_check_at", "pk")
         .select_related("ticket")
         .only(
-            "ticket__assignee", "kind", "warn_at", "due_at", "warned_at", "breached_at", "met_at", "cancelled_at", "owner"
+            "ticket__assignee",
+            "kind",
+            "warn_at",
+            "due_at",
+            "warned_at",
+            "breached_at",
+            "met_at",
+            "cancelled_at",
+            "owner",
         )
     )
     if connection.features.has_select_for_update_skip_locked:
@@ -523,7 +534,8 @@ def clock_warning_notify(*, clock_id: int, now: datetime.datetime) -> bool:
     return bool(
         notification_send(
             recipients=recipients,
-            title=_("SLA warning: %(clock)s on %(number)s") % {"clock": clock.get_kind_display(), "number": clock.ticket.number},
+            title=_("SLA warning: %(clock)s on %(number)s")
+            % {"clock": clock.get_kind_display(), "number": clock.ticket.number},
             body=_clock_message(clock, clock.ticket),
             url=clock.ticket.get_absolute_url(),
             kind="sla_warning",
@@ -553,7 +565,11 @@ def clock_breach_escalate(*, clock_id: int, now: datetime.datetime) -> bool:
         % {"clock": breach.get_kind_display(), "number": breach.ticket.number},
         body=_clock_message(breach.clock, breach.ticket)
         + "\n"
-        + (_("Responsible: %(name)s.") % {"name": responsible.display_name} if responsible else _("Nobody is assigned.")),
+        + (
+            _("Responsible: %(name)s.") % {"name": responsible.display_name}
+            if responsible
+            else _("Nobody is assigned.")
+        ),
         url=breach.ticket.get_absolute_url(),
         kind="sla_breach",
         key=f"sla-breach:{clock_id}",
@@ -707,10 +723,14 @@ def _reminder_locked_open(reminder: ContractReminder) -> ContractReminder:
 
 
 @transaction.atomic
-def contract_reminder_done(*, reminder: ContractReminder, actor, note: str = "", now: datetime.datetime) -> ContractReminder:
+def contract_reminder_done(
+    *, reminder: ContractReminder, actor, note: str = "", now: datetime.datetime
+) -> ContractReminder:
     """The callback specialist reminded the customer (CT-2). The next step still comes unless the
     contract is renewed or marked lost."""
-    return _reminder_close(_reminder_locked_open(reminder), status=ContractReminder.Status.DONE, actor=actor, note=note, now=now)
+    return _reminder_close(
+        _reminder_locked_open(reminder), status=ContractReminder.Status.DONE, actor=actor, note=note, now=now
+    )
 
 
 @transaction.atomic
@@ -724,6 +744,10 @@ def contract_mark_lost(*, reminder: ContractReminder, actor, note: str, now: dat
     contract.renewal_status = RenewalStatus.LOST
     contract.full_clean()
     contract.save()
-    for other in ContractReminder.objects.select_for_update().filter(contract=contract, status=ContractReminder.Status.OPEN).exclude(pk=reminder.pk):
+    for other in (
+        ContractReminder.objects.select_for_update()
+        .filter(contract=contract, status=ContractReminder.Status.OPEN)
+        .exclude(pk=reminder.pk)
+    ):
         _reminder_close(other, status=ContractReminder.Status.LOST, actor=actor, note="", now=now)
     return _reminder_close(reminder, status=ContractReminder.Status.LOST, actor=actor, note=note, now=now)

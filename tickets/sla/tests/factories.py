@@ -35,7 +35,9 @@ class SLAPolicyFactory(DjangoModelFactory):
             return
         minutes = {**OS8_MINUTES, **(extracted or {})}
         for kind, value in minutes.items():
-            SLATarget.objects.update_or_create(policy=self, kind=kind, defaults={"minutes": value, "working_days": None})
+            SLATarget.objects.update_or_create(
+                policy=self, kind=kind, defaults={"minutes": value, "working_days": None}
+            )
         SLATarget.objects.get_or_create(policy=self, kind="callback", defaults={"working_days": 1})
 
 

@@ -23,7 +23,9 @@ def admin_client_(client, django_user_model):
     return client
 
 
-@pytest.mark.parametrize("model", ["slapolicy", "slatarget", "slaclock", "slabreach", "contractreminder", "contractreminderstep"])
+@pytest.mark.parametrize(
+    "model", ["slapolicy", "slatarget", "slaclock", "slabreach", "contractreminder", "contractreminderstep"]
+)
 def test_admin_changelists_open(admin_client_, model, agent):
     ticket_services.ticket_create(customer=CustomerFactory(), subject="s", description="d", created_by=agent)
     ContractReminderFactory()
@@ -32,7 +34,9 @@ def test_admin_changelists_open(admin_client_, model, agent):
 
 def test_os8_editing_a_target_in_admin_recomputes_open_clocks(admin_client_, agent, django_capture_on_commit_callbacks):
     opened = datetime.datetime(2026, 3, 9, 9, 0, tzinfo=SH)
-    ticket = ticket_services.ticket_create(customer=CustomerFactory(), subject="s", description="d", created_by=agent, now=opened)
+    ticket = ticket_services.ticket_create(
+        customer=CustomerFactory(), subject="s", description="d", created_by=agent, now=opened
+    )
     policy = SLAPolicy.objects.get(contract_level="", priority=0)
     url = reverse("admin:sla_slapolicy_change", args=[policy.pk])
     assert admin_client_.get(url).status_code == 200

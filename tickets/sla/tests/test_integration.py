@@ -84,11 +84,23 @@ def test_os8_real_worker_and_beat_breach_a_clock_and_escalate_it(tmp_path):
         "PYTHONPATH": str(PROJECT),
     }
     worker = _start(
-        ["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"sla-it-{os.getpid()}@%h"],
+        [
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"sla-it-{os.getpid()}@%h",
+        ],
         tmp_path / "worker.log",
         env,
     )
-    beat = _start(["beat", "--loglevel=INFO", "--max-interval=1", "-s", str(tmp_path / "beat-schedule")], tmp_path / "beat.log", env)
+    beat = _start(
+        ["beat", "--loglevel=INFO", "--max-interval=1", "-s", str(tmp_path / "beat-schedule")],
+        tmp_path / "beat.log",
+        env,
+    )
     try:
         deadline = time.monotonic() + WAIT_SECONDS
         breach = None

@@ -105,20 +105,28 @@ def test_several_pauses_add_up():
 
 
 def test_os8_off_hours_target_applies_outside_working_hours_and_counts_round_the_clock():
-    night = resolve_target(minutes=120, off_hours_minutes=240, working_days=None, calendar=office(), started_at=at(2026, 3, 9, 22))
+    night = resolve_target(
+        minutes=120, off_hours_minutes=240, working_days=None, calendar=office(), started_at=at(2026, 3, 9, 22)
+    )
     assert night == ResolvedTarget(duration=4 * H, working_days=None, business_hours=False, off_hours=True)
-    day = resolve_target(minutes=120, off_hours_minutes=240, working_days=None, calendar=office(), started_at=at(2026, 3, 9, 10))
+    day = resolve_target(
+        minutes=120, off_hours_minutes=240, working_days=None, calendar=office(), started_at=at(2026, 3, 9, 10)
+    )
     assert day == ResolvedTarget(duration=2 * H, working_days=None, business_hours=True, off_hours=False)
 
 
 def test_os8_without_off_hours_target_a_night_call_counts_from_the_next_opening():
-    target = resolve_target(minutes=120, off_hours_minutes=None, working_days=None, calendar=office(), started_at=at(2026, 3, 9, 22))
+    target = resolve_target(
+        minutes=120, off_hours_minutes=None, working_days=None, calendar=office(), started_at=at(2026, 3, 9, 22)
+    )
     assert target.business_hours and not target.off_hours
     assert due(office(), at(2026, 3, 9, 22), target.duration).due_at == at(2026, 3, 10, 11)
 
 
 def test_os8_policy_without_calendar_counts_round_the_clock():
-    target = resolve_target(minutes=120, off_hours_minutes=240, working_days=None, calendar=None, started_at=at(2026, 3, 9, 22))
+    target = resolve_target(
+        minutes=120, off_hours_minutes=240, working_days=None, calendar=None, started_at=at(2026, 3, 9, 22)
+    )
     assert target == ResolvedTarget(duration=2 * H, working_days=None, business_hours=False)
 
 
@@ -128,7 +136,10 @@ def test_cb1_callback_due_at_close_of_the_next_working_day():
     saturday = clock_deadlines(calendar=office(), started_at=at(2026, 3, 7, 11), target=None, working_days=1)
     assert saturday.due_at == at(2026, 3, 9, 18)
     with_holiday = clock_deadlines(
-        calendar=office(holidays={datetime.date(2026, 3, 9)}), started_at=at(2026, 3, 6, 16), target=None, working_days=1
+        calendar=office(holidays={datetime.date(2026, 3, 9)}),
+        started_at=at(2026, 3, 6, 16),
+        target=None,
+        working_days=1,
     )
     assert with_holiday.due_at == at(2026, 3, 10, 18)
     # Warned at 80 % of the working time between start and deadline (2 h Friday + 8 h Monday).
@@ -166,7 +177,9 @@ def test_sweep_action_breach_wins_over_warning_and_needs_the_deadline_passed():
     assert sweep_action(now=at(2026, 3, 9, 14), **{**common, "breached_at": due_at}) is None
     # A clock met in time is never breached, one met late is.
     assert sweep_action(now=at(2026, 3, 9, 14), **{**common, "stopped_at": at(2026, 3, 9, 10, 50)}) is None
-    assert sweep_action(now=at(2026, 3, 9, 14), **{**common, "stopped_at": at(2026, 3, 9, 11, 10)}) == SweepAction.BREACH
+    assert (
+        sweep_action(now=at(2026, 3, 9, 14), **{**common, "stopped_at": at(2026, 3, 9, 11, 10)}) == SweepAction.BREACH
+    )
     # A clock met before its warning is not warned.
     assert sweep_action(now=at(2026, 3, 9, 10, 30), **{**common, "stopped_at": at(2026, 3, 9, 9, 30)}) is None
 

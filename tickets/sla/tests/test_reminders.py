@@ -50,7 +50,9 @@ def run(now, capture):
         return services.contract_reminders_create(now=now)
 
 
-def test_ct2_one_month_before_the_end_a_reminder_and_a_notice_letter(contract, specialist, django_capture_on_commit_callbacks):
+def test_ct2_one_month_before_the_end_a_reminder_and_a_notice_letter(
+    contract, specialist, django_capture_on_commit_callbacks
+):
     assert run(day(11, 30), django_capture_on_commit_callbacks) == []
     created = run(day(12, 1), django_capture_on_commit_callbacks)
     reminder = ContractReminder.objects.get()
@@ -86,7 +88,9 @@ def test_ct2_reminders_repeat_at_each_step_until_renewed(contract, specialist, d
     assert len(letters("SC-0001")) == 3
 
 
-def test_ct2_a_contract_first_seen_late_gets_only_the_latest_step(contract, specialist, django_capture_on_commit_callbacks):
+def test_ct2_a_contract_first_seen_late_gets_only_the_latest_step(
+    contract, specialist, django_capture_on_commit_callbacks
+):
     run(day(12, 20), django_capture_on_commit_callbacks)
     assert list(ContractReminder.objects.values_list("days_before", flat=True)) == [14]
 

@@ -30,7 +30,12 @@ def at(d, hh=0, mm=0):
 
 def open_ticket(user, *, now, **kwargs):
     return ticket_services.ticket_create(
-        customer=CustomerFactory(), subject="Printer stops", description="After one page", created_by=user, now=now, **kwargs
+        customer=CustomerFactory(),
+        subject="Printer stops",
+        description="After one page",
+        created_by=user,
+        now=now,
+        **kwargs,
     )
 
 
@@ -76,9 +81,16 @@ def test_os8_breach_is_recorded_once_and_escalated_to_duty_manager_assignee_and_
     respond.refresh_from_db()
     assert respond.breached_at == at(9, 11) and respond.next_check_at is None
     breach = SLABreach.objects.get()
-    assert (breach.clock, breach.kind, breach.due_at, breach.responsible) == (respond, "respond", at(9, 11), staff["engineer"])
+    assert (breach.clock, breach.kind, breach.due_at, breach.responsible) == (
+        respond,
+        "respond",
+        at(9, 11),
+        staff["engineer"],
+    )
     assert breach.detected_at == at(9, 11, 1) and breach.escalated_at == at(9, 11, 1)
-    recipients = set(Notification.objects.filter(key=f"sla-breach:{respond.pk}").values_list("recipient__username", flat=True))
+    recipients = set(
+        Notification.objects.filter(key=f"sla-breach:{respond.pk}").values_list("recipient__username", flat=True)
+    )
     assert recipients == {"duty", "eng", "boss"}
     assert sorted(m.to[0] for m in mail.outbox if "breached" in m.subject) == [
         "boss@example.com",
@@ -89,7 +101,9 @@ def test_os8_breach_is_recorded_once_and_escalated_to_duty_manager_assignee_and_
     assert event.created_at == at(9, 11) and event.actor is None and event.data["clock_kind"] == "respond"
 
 
-def test_running_the_sweep_twice_gives_one_breach_and_one_notification(agent, staff, django_capture_on_commit_callbacks):
+def test_running_the_sweep_twice_gives_one_breach_and_one_notification(
+    agent, staff, django_capture_on_commit_callbacks
+):
     ticket = open_ticket(agent, now=at(9, 9))
     sweep(at(9, 12), django_capture_on_commit_callbacks)
     second = sweep(at(9, 12), django_capture_on_commit_callbacks)

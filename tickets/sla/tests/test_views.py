@@ -42,7 +42,12 @@ def duty_client(client, duty):
 
 def open_ticket(user, *, now, **kwargs):
     return ticket_services.ticket_create(
-        customer=CustomerFactory(), subject="Printer stops", description="After one page", created_by=user, now=now, **kwargs
+        customer=CustomerFactory(),
+        subject="Printer stops",
+        description="After one page",
+        created_by=user,
+        now=now,
+        **kwargs,
     )
 
 
@@ -52,12 +57,19 @@ def board_data(agent, duty, count):
     late = [open_ticket(agent, now=NOW - datetime.timedelta(hours=3)) for _ in range(count)]
     services.sla_sweep(now=NOW)
     for ticket in late:
-        services.clock_start(ticket=ticket, kind="dm_callback", started_at=NOW - datetime.timedelta(minutes=20), owner=duty)
+        services.clock_start(
+            ticket=ticket, kind="dm_callback", started_at=NOW - datetime.timedelta(minutes=20), owner=duty
+        )
     return due_soon, late
 
 
 def test_board_is_for_duty_and_service_managers_only(client, make_user, frozen):
-    for role, status in ((Role.AGENT, 403), (Role.ENGINEER, 403), (Role.CALLBACK_SPECIALIST, 403), (Role.SERVICE_MANAGER, 200)):
+    for role, status in (
+        (Role.AGENT, 403),
+        (Role.ENGINEER, 403),
+        (Role.CALLBACK_SPECIALIST, 403),
+        (Role.SERVICE_MANAGER, 200),
+    ):
         client.force_login(make_user(role))
         assert client.get(reverse("sla:board")).status_code == status
 
@@ -65,7 +77,9 @@ def test_board_is_for_duty_and_service_managers_only(client, make_user, frozen):
 def test_os8_hl7_board_shows_due_soon_breached_today_and_call_backs(duty_client, agent, duty, frozen):
     due_soon, late = board_data(agent, duty, 2)
     paused = open_ticket(agent, now=NOW - datetime.timedelta(minutes=90))
-    ticket_services.ticket_transition(ticket=paused, action="start", actor=agent, now=NOW - datetime.timedelta(minutes=80))
+    ticket_services.ticket_transition(
+        ticket=paused, action="start", actor=agent, now=NOW - datetime.timedelta(minutes=80)
+    )
     response = duty_client.get(reverse("sla:board"))
     board = response.context["board"]
     assert {c.ticket_id for c in board.due_soon} == {t.pk for t in due_soon}
@@ -81,7 +95,7 @@ def test_os8_hl7_board_shows_due_soon_breached_today_and_call_backs(duty_client,
 def test_board_htmx_refresh_returns_only_the_board(duty_client, agent, duty, frozen):
     board_data(agent, duty, 1)
     html = duty_client.get(reverse("sla:board"), headers={"HX-Request": "true"}).content.decode()
-    assert html.lstrip().startswith("<div id=\"sla-board\"") and "<html" not in html
+    assert html.lstrip().startswith('<div id="sla-board"') and "<html" not in html
 
 
 def test_board_filters_by_kind_and_team(duty_client, agent, duty, engineer, frozen):
@@ -91,7 +105,9 @@ def test_board_filters_by_kind_and_team(duty_client, agent, duty, engineer, froz
     field_team = TeamFactory(name="Field North")
     engineer.team = field_team
     engineer.save()
-    ticket_services.ticket_assign(ticket=due_soon[0], assignee=engineer, actor=agent, now=NOW - datetime.timedelta(minutes=89))
+    ticket_services.ticket_assign(
+        ticket=due_soon[0], assignee=engineer, actor=agent, now=NOW - datetime.timedelta(minutes=89)
+    )
     services.clock_start(ticket=due_soon[0], kind="dispatch", started_at=NOW - datetime.timedelta(hours=7, minutes=30))
     board = duty_client.get(reverse("sla:board"), {"team": field_team.pk}).context["board"]
     assert [(c.ticket_id, c.kind) for c in board.due_soon] == [(due_soon[0].pk, "dispatch")]
@@ -122,7 +138,12 @@ def specialist_client(client, specialist):
 
 
 def test_reminder_queue_is_for_callback_specialists_and_service_managers(client, make_user):
-    for role, status in ((Role.AGENT, 403), (Role.DUTY_MANAGER, 403), (Role.ENGINEER, 403), (Role.SERVICE_MANAGER, 200)):
+    for role, status in (
+        (Role.AGENT, 403),
+        (Role.DUTY_MANAGER, 403),
+        (Role.ENGINEER, 403),
+        (Role.SERVICE_MANAGER, 200),
+    ):
         client.force_login(make_user(role))
         assert client.get(reverse("sla:reminders")).status_code == status
     reminder = ContractReminderFactory()
