@@ -100,6 +100,8 @@ def test_board_htmx_refresh_returns_only_the_board(duty_client, agent, duty, fro
 
 def test_board_filters_by_kind_and_team(duty_client, agent, duty, engineer, frozen):
     due_soon, late = board_data(agent, duty, 1)
+    bad = duty_client.get(reverse("sla:board"), {"team": "999"})
+    assert len(bad.context["board"].callbacks) == 1 and "Select a valid choice" in bad.content.decode()
     response = duty_client.get(reverse("sla:board"), {"kind": "dm_callback"})
     assert response.context["board"].due_soon == [] and len(response.context["board"].callbacks) == 1
     field_team = TeamFactory(name="Field North")
