@@ -40,10 +40,14 @@ def test_hl7_duty_manager_watches_call_backs_count_down_and_filters_the_board(
 
     login(page, live_server, "zhang", TEST_PASSWORD)
     page.click("nav >> text=SLA board")
+    page.wait_for_url("**/sla/board/")
     callback = page.locator("#callbacks .callback")
     assert callback.count() == 1 and urgent.number in callback.inner_text()
-    countdown = callback.locator("[data-countdown]")
-    first = countdown.inner_text()
+    # The server renders "49 minutes left"; the script turns it into a ticking mm:ss.
+    page.wait_for_function(
+        "() => /^\\d+:\\d\\d /.test(document.querySelector('#callbacks [data-countdown]').textContent)"
+    )
+    first = callback.locator("[data-countdown]").inner_text()
     assert first.endswith("left") and first.startswith("49:")
     page.wait_for_function(
         "text => document.querySelector('#callbacks [data-countdown]').textContent !== text", arg=first
