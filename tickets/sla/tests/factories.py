@@ -3,8 +3,9 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from tickets import services as ticket_services
 from tickets.sla.models import ContractReminder, SLAPolicy, SLATarget
-from tickets.tests.factories import ServiceContractFactory
+from tickets.tests.factories import CustomerFactory, ServiceContractFactory
 
 OS8_MINUTES = {
     "respond": 120,
@@ -51,3 +52,15 @@ class ContractReminderFactory(DjangoModelFactory):
     due_on = factory.LazyAttribute(lambda r: r.period_end - datetime.timedelta(days=r.days_before))
     language = "en"
     created_at = factory.LazyFunction(lambda: datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC))
+
+
+def ticket_open(user, *, now, customer=None, **kwargs):
+    """A ticket opened through ``ticket_create``, so its SLA clocks start as they do in production."""
+    return ticket_services.ticket_create(
+        customer=customer or CustomerFactory(),
+        subject="Printer stops",
+        description="After one page",
+        created_by=user,
+        now=now,
+        **kwargs,
+    )

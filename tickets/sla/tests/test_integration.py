@@ -19,11 +19,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from servicedesk.core.models import Notification
 from staff.roles import Role
 from staff.tests.factories import UserFactory
-from tickets import services as ticket_services
 from tickets.sla.models import SLABreach, SLAClock
-from tickets.tests.factories import CustomerFactory
 
-from .factories import SLAPolicyFactory
+from .factories import SLAPolicyFactory, ticket_open
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 PROJECT = Path(__file__).resolve().parents[3]
@@ -60,16 +58,11 @@ def _stop(process: subprocess.Popen) -> None:
 def test_os8_real_worker_and_beat_breach_a_clock_and_escalate_it(tmp_path):
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.skip("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); the embedded default has neither")
-    SLAPolicyFactory(name="integration", targets={"respond": 1})  # a 1-minute respond target
+    SLAPolicyFactory(name="integration", targets={"respond": 1})
     UserFactory(username="duty-it", roles=[Role.DUTY_MANAGER])
     agent = UserFactory(roles=[Role.AGENT])
-    ticket = ticket_services.ticket_create(
-        customer=CustomerFactory(),
-        subject="Printer stops",
-        description="After one page",
-        created_by=agent,
-        now=timezone.now() - datetime.timedelta(seconds=50),  # due in about ten seconds
-    )
+    # A 1-minute respond target, opened 50 seconds ago: due in about ten seconds.
+    ticket = ticket_open(agent, now=timezone.now() - datetime.timedelta(seconds=50))
     clock = SLAClock.objects.get(ticket=ticket, kind="respond")
     every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(name="SLA sweep (integration test)", task="sla.sweep", interval=every_second)

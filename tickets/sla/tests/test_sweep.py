@@ -16,9 +16,8 @@ from tickets.models import TicketEvent
 from tickets.sla import services
 from tickets.sla.models import SLABreach, SLAClock
 from tickets.sla.tasks import sla_sweep as sla_sweep_task
-from tickets.tests.factories import CustomerFactory
 
-from .factories import SLAPolicyFactory
+from .factories import SLAPolicyFactory, ticket_open
 
 pytestmark = pytest.mark.django_db
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -26,17 +25,6 @@ SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 def at(d, hh=0, mm=0):
     return datetime.datetime(2026, 3, d, hh, mm, tzinfo=SH)
-
-
-def open_ticket(user, *, now, **kwargs):
-    return ticket_services.ticket_create(
-        customer=CustomerFactory(),
-        subject="Printer stops",
-        description="After one page",
-        created_by=user,
-        now=now,
-        **kwargs,
-    )
 
 
 @pytest.fixture
@@ -53,7 +41,7 @@ def sweep(now, capture):
 
 
 def test_os8_warning_at_80_percent_goes_to_the_responsible_person(agent, staff, django_capture_on_commit_callbacks):
-    ticket = open_ticket(agent, now=at(9, 9))
+    ticket = ticket_open(agent, now=at(9, 9))
     ticket_services.ticket_transition(ticket=ticket, action="start", actor=agent, now=at(9, 9, 5))
     ticket.assignee = staff["engineer"]
     ticket.save()
@@ -72,7 +60,7 @@ def test_os8_warning_at_80_percent_goes_to_the_responsible_person(agent, staff, 
 def test_os8_breach_is_recorded_once_and_escalated_to_duty_manager_assignee_and_manager(
     agent, staff, django_capture_on_commit_callbacks
 ):
-    ticket = open_ticket(agent, now=at(9, 9))
+    ticket = ticket_open(agent, now=at(9, 9))
     respond = SLAClock.objects.get(ticket=ticket, kind="respond")
     respond.owner = staff["engineer"]
     respond.save()
@@ -104,7 +92,7 @@ def test_os8_breach_is_recorded_once_and_escalated_to_duty_manager_assignee_and_
 def test_running_the_sweep_twice_gives_one_breach_and_one_notification(
     agent, staff, django_capture_on_commit_callbacks
 ):
-    ticket = open_ticket(agent, now=at(9, 9))
+    ticket = ticket_open(agent, now=at(9, 9))
     sweep(at(9, 12), django_capture_on_commit_callbacks)
     second = sweep(at(9, 12), django_capture_on_commit_callbacks)
     assert second.breached == [] and second.warned == []
@@ -120,7 +108,7 @@ def test_running_the_sweep_twice_gives_one_breach_and_one_notification(
 def test_os8_worker_down_for_three_hours_breaches_exactly_the_clocks_that_fell_due(
     agent, staff, django_capture_on_commit_callbacks
 ):
-    tickets = [open_ticket(agent, now=at(9, 9) + datetime.timedelta(minutes=40 * i)) for i in range(6)]
+    tickets = [ticket_open(agent, now=at(9, 9) + datetime.timedelta(minutes=40 * i)) for i in range(6)]
     # Respond deadlines: 11:00, 11:40, 12:20, 13:00, 13:40, 14:20. Last sweep 10:59, back at 13:59.
     sweep(at(9, 10, 59), django_capture_on_commit_callbacks)
     ticket_services.ticket_assign(ticket=tickets[4], assignee=staff["engineer"], actor=agent, now=at(9, 13, 30))
@@ -134,7 +122,7 @@ def test_os8_worker_down_for_three_hours_breaches_exactly_the_clocks_that_fell_d
 
 
 def test_paused_clock_is_not_breached_while_waiting_on_the_customer(agent, staff, django_capture_on_commit_callbacks):
-    ticket = open_ticket(agent, now=at(9, 9))
+    ticket = ticket_open(agent, now=at(9, 9))
     ticket_services.ticket_transition(ticket=ticket, action="start", actor=agent, now=at(9, 9, 5))
     ticket_services.ticket_transition(ticket=ticket, action="wait", actor=agent, note="?", now=at(9, 10))
     assert sweep(at(13, 9), django_capture_on_commit_callbacks).breached == []
@@ -142,7 +130,7 @@ def test_paused_clock_is_not_breached_while_waiting_on_the_customer(agent, staff
 
 
 def test_breach_whose_escalation_was_lost_is_queued_again(agent, staff, django_capture_on_commit_callbacks):
-    open_ticket(agent, now=at(9, 9))
+    ticket_open(agent, now=at(9, 9))
     with time_machine.travel(at(9, 11, 1), tick=False):
         services.sla_sweep(now=at(9, 11, 1))  # the worker died before the after-commit hook ran
     breach = SLABreach.objects.get()
@@ -156,7 +144,7 @@ def test_breach_whose_escalation_was_lost_is_queued_again(agent, staff, django_c
 
 
 def test_sweep_task_takes_now_from_one_place(agent, staff, django_capture_on_commit_callbacks):
-    open_ticket(agent, now=at(9, 9))
+    ticket_open(agent, now=at(9, 9))
     with time_machine.travel(at(9, 11, 1), tick=False), django_capture_on_commit_callbacks(execute=True):
         assert sla_sweep_task.delay().get() == {"warned": 0, "breached": 1, "requeued": 0}
     assert sla_sweep_task.delay(now=at(9, 12).isoformat()).get()["breached"] == 0
@@ -168,9 +156,9 @@ def test_sweep_query_count_does_not_grow_with_open_clocks(
     agent, staff, django_assert_num_queries, open_clocks, django_capture_on_commit_callbacks
 ):
     for _ in range(3):
-        open_ticket(agent, now=at(9, 9))  # respond due 11:00
+        ticket_open(agent, now=at(9, 9))  # respond due 11:00
     for _ in range(open_clocks // 2):
-        open_ticket(agent, now=at(9, 12))  # nothing due at 11:30
+        ticket_open(agent, now=at(9, 12))  # nothing due at 11:30
     # SQLite splits bulk inserts by its parameter limit; both sizes stay under it.
     with time_machine.travel(at(9, 11, 30), tick=False), django_assert_num_queries(7):
         result = services.sla_sweep(now=at(9, 11, 30))
@@ -185,7 +173,7 @@ def test_two_concurrent_sweeps_on_postgresql_give_one_breach_and_one_notificatio
     agent = make_user(Role.AGENT)
     make_user(Role.DUTY_MANAGER)
     for _ in range(20):
-        open_ticket(agent, now=at(9, 9))
+        ticket_open(agent, now=at(9, 9))
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -212,7 +200,7 @@ def test_two_concurrent_sweeps_on_postgresql_give_one_breach_and_one_notificatio
 
 
 def test_sweep_repairs_an_out_of_date_check_time_without_breaching(agent, staff, django_capture_on_commit_callbacks):
-    ticket = open_ticket(agent, now=at(9, 9))
+    ticket = ticket_open(agent, now=at(9, 9))
     ticket_services.ticket_assign(ticket=ticket, assignee=staff["engineer"], actor=agent, now=at(9, 10))
     SLAClock.objects.filter(ticket=ticket, kind="respond").update(next_check_at=at(9, 9, 30))  # e.g. edited by hand
     assert sweep(at(9, 12), django_capture_on_commit_callbacks).breached == []

@@ -16,7 +16,7 @@ from tickets.sla import services
 from tickets.sla.models import ContractReminder, SLAClock
 from tickets.tests.factories import CustomerFactory, ServiceContractFactory
 
-from .factories import ContractReminderFactory
+from .factories import ContractReminderFactory, ticket_open
 
 pytestmark = pytest.mark.django_db
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -40,21 +40,10 @@ def duty_client(client, duty):
     return client
 
 
-def open_ticket(user, *, now, **kwargs):
-    return ticket_services.ticket_create(
-        customer=CustomerFactory(),
-        subject="Printer stops",
-        description="After one page",
-        created_by=user,
-        now=now,
-        **kwargs,
-    )
-
-
 def board_data(agent, duty, count):
     """``count`` clocks each: respond due within the hour, respond breached today, HL-7 call-backs."""
-    due_soon = [open_ticket(agent, now=NOW - datetime.timedelta(minutes=90)) for _ in range(count)]
-    late = [open_ticket(agent, now=NOW - datetime.timedelta(hours=3)) for _ in range(count)]
+    due_soon = [ticket_open(agent, now=NOW - datetime.timedelta(minutes=90)) for _ in range(count)]
+    late = [ticket_open(agent, now=NOW - datetime.timedelta(hours=3)) for _ in range(count)]
     services.sla_sweep(now=NOW)
     for ticket in late:
         services.clock_start(
@@ -76,7 +65,7 @@ def test_board_is_for_duty_and_service_managers_only(client, make_user, frozen):
 
 def test_os8_hl7_board_shows_due_soon_breached_today_and_call_backs(duty_client, agent, duty, frozen):
     due_soon, late = board_data(agent, duty, 2)
-    paused = open_ticket(agent, now=NOW - datetime.timedelta(minutes=90))
+    paused = ticket_open(agent, now=NOW - datetime.timedelta(minutes=90))
     ticket_services.ticket_transition(
         ticket=paused, action="start", actor=agent, now=NOW - datetime.timedelta(minutes=80)
     )
@@ -215,7 +204,7 @@ def test_ct2_letter_page_prints_in_either_language(specialist_client):
 
 
 def test_os8_breach_shows_in_the_ticket_timeline_with_its_label(agent_client, agent, frozen):
-    ticket = open_ticket(agent, now=NOW - datetime.timedelta(hours=3))
+    ticket = ticket_open(agent, now=NOW - datetime.timedelta(hours=3))
     services.sla_sweep(now=NOW)
     html = agent_client.get(ticket.get_absolute_url()).content.decode()
     assert "SLA breached" in html and "Respond: due" in html
