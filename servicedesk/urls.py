@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("remote/", include("tickets.remote.urls")),
     path("training/", include("training.urls")),
+    path("sla/", include("tickets.sla.urls")),
 ]
 
 if settings.DEBUG:

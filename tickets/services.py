@@ -14,6 +14,7 @@ from .models import Contact, Customer, Installation, Ticket, TicketEvent, Ticket
 from .models.tickets import Channel, EventKind, Priority, Status, TicketType
 from .policies import check_transition, format_ticket_number
 from .selectors import contract_in_force
+from .sla import services as sla
 
 EDITABLE_TICKET_FIELDS = ("subject", "description", "type", "priority", "channel", "contact", "installation")
 
@@ -95,6 +96,7 @@ def ticket_create(
             at=now,
             data={"to": assignee.pk, "to_name": assignee.display_name},
         )
+    sla.ticket_clocks_open(ticket=ticket, at=now)  # OS-8: respond and resolve clocks
     return ticket
 
 
@@ -119,6 +121,7 @@ def ticket_update(*, ticket: Ticket, actor, data: dict[str, Any], now: datetime 
             changes[field] = {"label": label, "from": _display(old), "to": _display(value)}
     if not changes:
         return ticket
+    contract_before = ticket.contract_id
     if "installation" in changes:
         ticket.contract = contract_in_force(
             customer=ticket.customer, installation=ticket.installation, on=timezone.localdate(ticket.created_at)
@@ -126,11 +129,15 @@ def ticket_update(*, ticket: Ticket, actor, data: dict[str, Any], now: datetime 
     ticket.full_clean()
     ticket.save()
     ticket_event_record(ticket=ticket, kind=EventKind.UPDATED, actor=actor, at=now, data={"changes": changes})
+    if "priority" in changes or ticket.contract_id != contract_before:
+        # Another SLA policy may match now: the open clocks take its targets.
+        sla.ticket_clocks_reapply_policy(ticket=ticket, at=now or timezone.now())
     return ticket
 
 
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, assignee, actor, now: datetime | None = None) -> Ticket:
+    now = now or timezone.now()
     if assignee is not None and not assignee.is_active:
         raise ValidationError(_("%(name)s is not an active member of staff.") % {"name": assignee})
     if ticket.assignee_id == (assignee.pk if assignee else None):
@@ -150,6 +157,8 @@ def ticket_assign(*, ticket: Ticket, assignee, actor, now: datetime | None = Non
             "to_name": assignee.display_name if assignee else "",
         },
     )
+    if assignee is not None:
+        sla.ticket_responded(ticket=ticket, at=now)  # OS-8: assigning someone is the first response
     return ticket
 
 
@@ -197,14 +206,20 @@ def ticket_transition(
         body=(note or resolution).strip(),
         data={"action": transition.action},
     )
+    # OS-8: meets respond (and resolve), pauses/resumes clocks for pausing statuses, reopen resumes.
+    sla.ticket_status_changed(ticket=locked, action=transition.action, at=now)
     return locked
 
 
+@transaction.atomic
 def ticket_comment(*, ticket: Ticket, author, body: str, now: datetime | None = None) -> TicketEvent:
+    now = now or timezone.now()
     body = body.strip()
     if not body:
         raise ValidationError(_("A comment cannot be empty."))
-    return ticket_event_record(ticket=ticket, kind=EventKind.COMMENT, actor=author, at=now, body=body)
+    event = ticket_event_record(ticket=ticket, kind=EventKind.COMMENT, actor=author, at=now, body=body)
+    sla.ticket_responded(ticket=ticket, at=now)  # OS-8: a staff comment is a response
+    return event
 
 
 @transaction.atomic

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "staff",
     "tickets",
     "tickets.remote",
+    "tickets.sla",
     "hotline",
     "onsite",
     "training",
