@@ -11,12 +11,12 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
     # Every member of staff has their own attendance, leave, travel and penalties.
     nav_items = (
-        NavItem(_("Attendance"), "staff:attendance", frozenset(STAFF_ROLES), order=60, section="/staff/attendance/"),
-        NavItem(_("Leave"), "staff:leave_list", frozenset(STAFF_ROLES), order=61, section="/staff/leave/"),
-        NavItem(_("Travel"), "staff:travel_list", frozenset(STAFF_ROLES), order=62, section="/staff/travel/"),
-        NavItem(_("Penalties"), "staff:penalty_list", frozenset(STAFF_ROLES), order=63, section="/staff/penalties/"),
-        NavItem(_("Approvals"), "staff:approvals", frozenset(APPROVER_ROLES), order=64, section="/staff/approvals/"),
-        NavItem(_("Payroll"), "staff:payroll", frozenset(PAYROLL_ROLES), order=65, section="/staff/payroll/"),
+        NavItem(_("Attendance"), "staff:attendance", frozenset(STAFF_ROLES), order=60, section="/staff/attendance/", group="staff"),
+        NavItem(_("Leave"), "staff:leave_list", frozenset(STAFF_ROLES), order=61, section="/staff/leave/", group="staff"),
+        NavItem(_("Travel"), "staff:travel_list", frozenset(STAFF_ROLES), order=62, section="/staff/travel/", group="staff"),
+        NavItem(_("Penalties"), "staff:penalty_list", frozenset(STAFF_ROLES), order=63, section="/staff/penalties/", group="staff"),
+        NavItem(_("Approvals"), "staff:approvals", frozenset(APPROVER_ROLES), order=64, section="/staff/approvals/", group="staff"),
+        NavItem(_("Payroll"), "staff:payroll", frozenset(PAYROLL_ROLES), order=65, section="/staff/payroll/", group="staff"),
     )
 
     def ready(self) -> None:

@@ -11,6 +11,6 @@ class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets and customers")
     nav_items = (
-        NavItem(_("Tickets"), "tickets:list", _DESK | {Role.ENGINEER}, order=10, section="/tickets/"),
-        NavItem(_("Customers"), "customers:list", _DESK, order=20, section="/customers/"),
+        NavItem(_("Tickets"), "tickets:list", _DESK | {Role.ENGINEER}, order=10, section="/tickets/", group="desk"),
+        NavItem(_("Customers"), "customers:list", _DESK, order=20, section="/customers/", group="desk"),
     )

@@ -13,6 +13,6 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training and implementation")
     nav_items = (
-        NavItem(_("Training"), "training:plan_list", _TRAINING, order=50, section="/training/plans/"),
-        NavItem(_("Implementation"), "training:project_list", _TRAINING, order=55, section="/training/projects/"),
+        NavItem(_("Training"), "training:plan_list", _TRAINING, order=50, section="/training/plans/", group="training"),
+        NavItem(_("Implementation"), "training:project_list", _TRAINING, order=55, section="/training/projects/", group="training"),
     )

@@ -1,19 +1,33 @@
 // servicedesk: small progressive enhancements. Every page works without JavaScript.
 (function () {
   "use strict";
-  // Close the mobile menu when a link inside it is followed.
+  // Close the mobile menu when a link inside it is followed; one drop-down group open at a time;
+  // a click outside or Escape closes the open group.
+  function closeGroups(except) {
+    document.querySelectorAll(".nav-group details[open]").forEach(function (d) {
+      if (d !== except) { d.removeAttribute("open"); }
+    });
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest("#main-menu a");
-    if (link) { document.getElementById("main-menu").removeAttribute("open"); }
+    if (link && !window.matchMedia("(min-width: 800px)").matches) {
+      document.getElementById("main-menu").removeAttribute("open");
+    }
+    closeGroups(event.target.closest(".nav-group details"));
   });
-  // Open the menu by default on wide screens (it is a <details> so it folds away on phones).
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeGroups(null); }
+  });
+  // The menu is served open (so it works without JavaScript); on phones it folds away into
+  // a <details> until tapped, on wide screens it stays open.
+  var wide = window.matchMedia("(min-width: 800px)");
   function syncMenu() {
     var menu = document.getElementById("main-menu");
     if (!menu) { return; }
-    if (window.matchMedia("(min-width: 800px)").matches) { menu.setAttribute("open", ""); }
+    if (wide.matches) { menu.setAttribute("open", ""); } else { menu.removeAttribute("open"); }
   }
   document.addEventListener("DOMContentLoaded", syncMenu);
-  window.addEventListener("resize", syncMenu);
+  wide.addEventListener("change", syncMenu);
   // Ask before leaving a form with unsaved typing (field engineers on weak connections, agents mid-call).
   document.addEventListener("input", function (event) {
     var form = event.target.closest("form[data-guard]");

@@ -92,3 +92,14 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def nav_click(page, label: str) -> None:
+    """Follow a menu entry the way a person does: open the phone menu and the entry's group first."""
+    link = page.locator("nav a", has_text=label).first
+    menu = page.locator("#main-menu")
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("> summary").click()
+    if not link.is_visible():
+        page.locator(".nav-group").filter(has=page.locator("a", has_text=label)).locator("summary").first.click()
+    link.click()

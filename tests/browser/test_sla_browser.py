@@ -15,7 +15,7 @@ from tickets.sla.models import ContractReminder
 from tickets.sla.tests.factories import ContractReminderFactory, SLAPolicyFactory
 from tickets.tests.factories import ContactFactory, ServiceContractFactory
 
-from .conftest import login
+from .conftest import login, nav_click
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,7 @@ def test_hl7_duty_manager_watches_call_backs_count_down_and_filters_the_board(
     services.clock_start(ticket=urgent, kind="dm_callback", started_at=now - datetime.timedelta(minutes=10), owner=duty)
 
     login(page, live_server, "zhang", TEST_PASSWORD)
-    page.click("nav >> text=SLA board")
+    nav_click(page, "SLA board")
     page.wait_for_url("**/sla/board/")
     callback = page.locator("#callbacks .callback")
     assert callback.count() == 1 and urgent.number in callback.inner_text()
@@ -81,7 +81,7 @@ def test_ct2_callback_specialist_reminds_one_customer_and_marks_another_contract
     )
 
     login(page, live_server, "sunli", TEST_PASSWORD)
-    page.click("nav >> text=Contract reminders")
+    nav_click(page, "Contract reminders")
     rows = page.locator("table.reminders tbody tr")
     assert rows.count() == 2
     screenshot(page, "contract-reminders")

@@ -13,7 +13,7 @@ from staff.roles import Role
 from staff.tests.factories import TEST_PASSWORD, EmployeeFactory
 from tickets.tests.factories import TicketFactory
 
-from .conftest import login
+from .conftest import login, nav_click
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +32,7 @@ def test_st1_st2_phone_sign_in_and_leave_approved_by_manager_and_hr(live_server,
 
     login(phone_page, live_server, "liu", TEST_PASSWORD)
     phone_page.click("summary")
-    phone_page.click("nav >> text=Attendance")
+    nav_click(phone_page, "Attendance")
     phone_page.click("button:has-text('Sign in now')")
     phone_page.wait_for_selector("#signed-in")
     assert SignIn.objects.get().channel == "phone"
@@ -55,7 +55,7 @@ def test_st1_st2_phone_sign_in_and_leave_approved_by_manager_and_hr(live_server,
 
     context, page = _new_page(browser)
     login(page, live_server, "chen", TEST_PASSWORD)
-    page.click("nav >> text=Approvals")
+    nav_click(page, "Approvals")
     page.click(f"a[href='{leave.get_absolute_url()}']")
     page.click("button:has-text('Approve')")
     page.wait_for_selector("text=Waiting for HR")
@@ -95,7 +95,7 @@ def test_st13_manager_confirms_a_penalty_and_hr_exports_the_month(live_server, b
 
     context, hr_page = _new_page(browser)
     login(hr_page, live_server, "zhou", TEST_PASSWORD)
-    hr_page.click("nav >> text=Payroll")
+    nav_click(hr_page, "Payroll")
     hr_page.fill("#id_month", timezone.localdate().strftime("%Y-%m"))
     hr_page.click("button:has-text('Prepare run')")
     hr_page.wait_for_selector("text=prepared")

@@ -11,7 +11,7 @@ from tickets.tests.factories import ContactFactory, CustomerFactory
 from training.models import Trainee
 from training.tests.factories import started_plan
 
-from .conftest import login
+from .conftest import login, nav_click
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ def test_tr3_tr6_instructor_records_the_exam_and_the_sign_off(live_server, page,
     ContactFactory(customer=customer, name="刘总 (person in charge)")
 
     login(page, live_server, "liu", TEST_PASSWORD)
-    page.click("nav >> text=Training")
+    nav_click(page, "Training")
     page.click(f"text={plan.course}")
     page.locator("#exam-form").get_by_label("张三").fill("84.9")
     page.locator("#exam-form").get_by_label("李四").fill("92")

@@ -15,8 +15,8 @@ class RemoteConfig(AppConfig):
     label = "remote"
     verbose_name = _("Remote maintenance and requests")
     nav_items = (
-        NavItem(_("Change requests"), "remote:change_list", _DESK | {Role.ENGINEER}, order=40, section="/remote/changes/"),
-        NavItem(_("Knowledge base"), "remote:faq_list", _DESK | {Role.ENGINEER}, order=45, section="/remote/faq/"),
+        NavItem(_("Change requests"), "remote:change_list", _DESK | {Role.ENGINEER}, order=40, section="/remote/changes/", group="knowledge"),
+        NavItem(_("Knowledge base"), "remote:faq_list", _DESK | {Role.ENGINEER}, order=45, section="/remote/faq/", group="knowledge"),
     )
 
     def ready(self) -> None:

@@ -15,8 +15,8 @@ class SLAConfig(AppConfig):
     label = "sla"
     verbose_name = _("SLA and contract reminders")
     nav_items = (
-        NavItem(_("SLA board"), "sla:board", BOARD_ROLES, order=15, section="/sla/board/"),
-        NavItem(_("Contract reminders"), "sla:reminders", REMINDER_ROLES, order=25, section="/sla/contract-reminders/"),
+        NavItem(_("SLA board"), "sla:board", BOARD_ROLES, order=15, section="/sla/board/", group="desk"),
+        NavItem(_("Contract reminders"), "sla:reminders", REMINDER_ROLES, order=25, section="/sla/contract-reminders/", group="care"),
     )
 
     def ready(self) -> None:
