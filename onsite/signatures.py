@@ -104,3 +104,15 @@ def signature_png_check(
     if not pixels.strip(b"\x00"):
         raise ValidationError(_("The signature is empty: ask the customer to sign in the box."))
     return SignatureImage(data=data, width=width, height=height)
+
+
+def png_encode(*, width: int, height: int, rows: list[bytes], colour_type: int = 6) -> bytes:
+    """An 8-bit PNG from raw scanlines (``width`` pixels of ``_CHANNELS[colour_type]`` bytes each);
+    used for demo signatures and tests."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    scanlines = b"".join(b"\x00" + row for row in rows)
+    return PNG_MAGIC + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(scanlines)) + chunk(b"IEND", b"")

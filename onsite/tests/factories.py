@@ -2,12 +2,11 @@
 through the real services, and PNG images built with the standard library."""
 
 import datetime
-import struct
-import zlib
 from zoneinfo import ZoneInfo
 
 from onsite import services
 from onsite.models import OrderStatus
+from onsite.signatures import png_encode
 from staff.roles import Role
 from staff.tests.factories import EmployeeFactory, UserFactory
 from tickets import services as ticket_services
@@ -64,17 +63,11 @@ def visit_ticket(*, agent=None, now=NOW, customer=None, product=None, type="faul
 def png(width=40, height=16, *, ink=True, colour_type=6) -> bytes:
     """A valid 8-bit PNG: transparent, with one dark line across the middle when ``ink``."""
     channels = {0: 1, 2: 3, 6: 4}[colour_type]
-    rows = []
-    for y in range(height):
-        pixel = bytes([16, 36, 62, 255][:channels]) if ink and y == height // 2 else bytes(channels)
-        rows.append(b"\x00" + pixel * width)
-    raw = zlib.compress(b"".join(rows))
-
-    def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+    rows = [
+        (bytes([16, 36, 62, 255][:channels]) if ink and y == height // 2 else bytes(channels)) * width
+        for y in range(height)
+    ]
+    return png_encode(width=width, height=height, rows=rows, colour_type=colour_type)
 
 
 ORDER_STEPS = [
