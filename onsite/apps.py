@@ -15,9 +15,8 @@ class OnsiteConfig(AppConfig):
     nav_items = (
         NavItem(_("My visits"), "onsite:mine", frozenset({Role.ENGINEER}), order=12, section="/onsite/mine/"),
         NavItem(_("On-site orders"), "onsite:order_list", _MANAGERS, order=14, section="/onsite/orders/"),
-        NavItem(
-            _("Visit calendar"), "onsite:calendar", _MANAGERS | {Role.ENGINEER}, order=16, section="/onsite/calendar/"
-        ),
+        # Managers reach the calendar from the order list (the top bar is full for them).
+        NavItem(_("Visit calendar"), "onsite:calendar", frozenset({Role.ENGINEER}), order=16, section="/onsite/calendar/"),
     )
 
     def ready(self) -> None:

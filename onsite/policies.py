@@ -107,6 +107,25 @@ def refusal(*, status: str, action: str, roles: frozenset[str], is_order_enginee
     return None
 
 
+# The visit is over or interrupted: the engineer checks out (escalated: may leave while waiting).
+CHECK_OUT_STATUSES = frozenset({S.SIGNED, S.HANDED_IN, S.ESCALATED, S.RESCHEDULED, S.CANCELLED})
+# The trip has ended: it is written into the service record (OS-7).
+TRIP_ENDED_STATUSES = frozenset({S.SIGNED, S.HANDED_IN, S.RESCHEDULED, S.CANCELLED})
+
+
+def check_out_refusal(*, status: str, checked_in_at, checked_out_at) -> str | None:
+    if checked_in_at is None or checked_out_at is not None or status not in CHECK_OUT_STATUSES:
+        return _("Check out once per visit, after the customer has signed (or when the visit is interrupted).")
+    return None
+
+
+def trip_record_refusal(*, status: str, departed_at, trip_recorded_at) -> str | None:
+    """OS-7: a trip (the engineer left for the customer) is recorded once it has ended."""
+    if departed_at is None or trip_recorded_at is not None or status not in TRIP_ENDED_STATUSES:
+        return _("There is no finished trip to record on this order.")
+    return None
+
+
 def actions_for(*, status: str, roles: frozenset[str], is_order_engineer: bool) -> set[str]:
     return {
         t.action

@@ -71,6 +71,11 @@ def _check(order: ServiceOrder, action: str, actor) -> policies.Transition:
     return policies.TRANSITIONS[action]
 
 
+def _require_own_engineer(order: ServiceOrder, user) -> None:
+    if order.engineer_id is None or order.engineer_id != user.pk:
+        raise ValidationError(_("Only the engineer of this order can do that."))
+
+
 def _move(order: ServiceOrder, action: str) -> str:
     previous = order.status
     order.status = policies.TRANSITIONS[action].target
@@ -574,10 +579,12 @@ def service_order_check_out(
     """The engineer leaves the site: time and, when the phone gave it, position."""
     now = _now(now)
     order = _lock(order)
-    if order.engineer_id != engineer.pk:
-        raise ValidationError(_("Only the engineer of this order can do that."))
-    if order.checked_in_at is None or order.checked_out_at is not None or order.status == OrderStatus.CLOSED:
-        raise ValidationError(_("Check out after checking in, once per visit."))
+    _require_own_engineer(order, engineer)
+    refused = policies.check_out_refusal(
+        status=order.status, checked_in_at=order.checked_in_at, checked_out_at=order.checked_out_at
+    )
+    if refused:
+        raise ValidationError(refused)
     lat, lon, acc = _position(latitude, longitude, accuracy)
     order.checked_out_at, order.checkout_latitude, order.checkout_longitude, order.checkout_accuracy = now, lat, lon, acc
     _save(order)
@@ -602,19 +609,21 @@ def service_form_hand_in(*, order: ServiceOrder, actor, now: datetime.datetime |
 
 @transaction.atomic
 def trip_record_write(*, order: ServiceOrder, engineer, text: str, now: datetime.datetime | None = None) -> ServiceOrder:
-    """OS-7: the engineer writes the field trip into the service record (the ticket's timeline and
-    the order). Each trip once; a later visit of the same order is a new trip."""
+    """OS-7: once the trip has ended (signed, rescheduled or cancelled after leaving) the engineer
+    writes it into the service record (the ticket's timeline and the order). Each trip once; a later
+    visit of the same order is a new trip."""
     now = _now(now)
     order = _lock(order)
-    if order.engineer_id != engineer.pk:
-        raise ValidationError(_("Only the engineer of this order can do that."))
-    if order.departed_at is None or order.trip_recorded_at is not None or order.status == OrderStatus.CLOSED:
-        raise ValidationError(_("There is no trip to record on this order."))
+    _require_own_engineer(order, engineer)
+    refused = policies.trip_record_refusal(
+        status=order.status, departed_at=order.departed_at, trip_recorded_at=order.trip_recorded_at
+    )
+    if refused:
+        raise ValidationError(refused)
     text = _require_text(text, field="text", message=_("Describe the trip: route, times, what was done."))
     heading = f"[{_local(order.departed_at)}]"
     order.trip_record = f"{order.trip_record}\n\n{heading} {text}".strip()
     order.trip_recorded_at = now
-    _trip_due(order, now)  # recorded before any deadline was set: the deadline is kept for the record
     _save(order)
     _event(order, OnsiteEventKind.TRIP_RECORDED, actor=engineer, at=now, body=text)
     return order

@@ -129,10 +129,16 @@ def _render_order(request, order, **bound):
         "retry_overdue": bool(order.call_retry_due_at and now > order.call_retry_due_at),
         "form_late": policies.is_past(due_at=order.form_due_at, done_at=order.form_handed_in_at, now=now),
         "trip_late": policies.is_past(due_at=order.trip_due_at, done_at=order.trip_recorded_at, now=now),
-        "can_check_out": is_engineer and order.checked_in_at is not None and order.checked_out_at is None
-        and order.status != "closed",
-        "can_record_trip": is_engineer and order.departed_at is not None and order.trip_recorded_at is None
-        and order.status != "closed",
+        "can_check_out": is_engineer
+        and policies.check_out_refusal(
+            status=order.status, checked_in_at=order.checked_in_at, checked_out_at=order.checked_out_at
+        )
+        is None,
+        "can_record_trip": is_engineer
+        and policies.trip_record_refusal(
+            status=order.status, departed_at=order.departed_at, trip_recorded_at=order.trip_recorded_at
+        )
+        is None,
         "approve_form": forms.ApproveForm(initial={"agreed_start": _local(order.agreed_start), "agreed_end": _local(order.agreed_end)}),
         "call_form": forms.CallForm(),
         "depart_form": forms.DepartForm(),
@@ -451,12 +457,14 @@ def order_signature(request, pk):
 @role_required(*CALENDAR_ROLES)
 def visit_calendar(request):
     form = forms.CalendarForm(request.GET or None)
+    if not request.user.has_role(*ORDER_MANAGER_ROLES):
+        del form.fields["engineer"]  # an engineer sees their own visits only
     today = timezone.localdate()
     day, view, engineer = today, "week", None
     if form.is_valid():
         day = form.cleaned_data["day"] or today
         view = form.cleaned_data["view"] or "week"
-        engineer = form.cleaned_data["engineer"]
+        engineer = form.cleaned_data.get("engineer")
     first = day - datetime.timedelta(days=day.weekday()) if view == "week" else day
     days = [first + datetime.timedelta(days=n) for n in range(7 if view == "week" else 1)]
     tz = timezone.get_current_timezone()

@@ -101,8 +101,12 @@
     busy(form, true);
     fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
-        if (response.redirected) { window.location.assign(response.url); return null; }
-        return response.text().then(swap);
+        return response.text().then(function (html) {
+          // Saved: the page the server redirected to (its messages are in this response, so it is
+          // shown as it came rather than fetched again). Refused: the page with the form as typed.
+          if (response.redirected) { window.history.replaceState(null, "", response.url); }
+          swap(html);
+        });
       })
       .catch(function () {
         busy(form, false);
