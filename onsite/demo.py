@@ -11,17 +11,10 @@ from tickets import services as ticket_services
 from tickets.models import Customer
 
 from . import services
-from .models import ServiceOrder
+from .models import ONSITE_CHECK_FIELDS, PRECALL_CHECK_FIELDS, ServiceOrder
 from .signatures import png_encode
 
-CHECKS = {
-    key: True
-    for key in (
-        "fault_details", "tools_and_parts", "contract_valid", "backup_requested", "route_confirmed",
-        "badge_shown", "contact_verified", "problem_verified", "data_backed_up", "fixed", "trial_run",
-        "cause_explained",
-    )
-}  # fmt: skip
+CHECKS = dict.fromkeys(PRECALL_CHECK_FIELDS + ONSITE_CHECK_FIELDS, True)
 
 # customer, ticket subject, problem, stage, days from today of the visit
 ORDERS = [

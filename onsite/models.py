@@ -65,6 +65,23 @@ LOAD_STATUSES = (
 )
 
 
+# OS-3: what a pre-visit call that reached the customer went through; OS-4: the steps on site.
+PRECALL_CHECK_FIELDS = ("fault_details", "tools_and_parts", "contract_valid", "backup_requested", "route_confirmed")
+ONSITE_CHECK_FIELDS = (
+    "badge_shown",
+    "contact_verified",
+    "problem_verified",
+    "data_backed_up",
+    "fixed",
+    "trial_run",
+    "cause_explained",
+)
+
+
+def _all_ticked(fields) -> Q:
+    return Q(**dict.fromkeys(fields, True))
+
+
 class OnsiteEventKind(models.TextChoices):
     """Lines the on-site service writes on the ticket's timeline (registered in ``OnsiteConfig.ready``)."""
 
@@ -269,14 +286,7 @@ class CallAttempt(models.Model):
         verbose_name_plural = _("pre-visit calls")
         constraints = [
             models.CheckConstraint(
-                condition=Q(reached=False)
-                | Q(
-                    fault_details=True,
-                    tools_and_parts=True,
-                    contract_valid=True,
-                    backup_requested=True,
-                    route_confirmed=True,
-                ),
+                condition=Q(reached=False) | _all_ticked(PRECALL_CHECK_FIELDS),
                 name="onsite_call_reached_checklist_complete",
             ),
         ]
@@ -312,15 +322,7 @@ class WorkReport(models.Model):
             models.CheckConstraint(condition=~Q(cause="") & ~Q(actions=""), name="onsite_report_cause_and_actions"),
             # OS-4: a report is handed over only with every on-site step done.
             models.CheckConstraint(
-                condition=Q(
-                    badge_shown=True,
-                    contact_verified=True,
-                    problem_verified=True,
-                    data_backed_up=True,
-                    fixed=True,
-                    trial_run=True,
-                    cause_explained=True,
-                ),
+                condition=_all_ticked(ONSITE_CHECK_FIELDS),
                 name="onsite_report_checklist_complete",
             ),
         ]

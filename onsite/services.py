@@ -59,7 +59,9 @@ def _lock(order: ServiceOrder) -> ServiceOrder:
     return ServiceOrder.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=order.pk)
 
 
-def _check(order: ServiceOrder, action: str, actor) -> policies.Transition:
+def _begin(order: ServiceOrder, action: str, actor) -> ServiceOrder:
+    """Lock the order and check that ``actor`` may take ``action`` from its current status."""
+    order = _lock(order)
     problem = policies.refusal(
         status=order.status,
         action=action,
@@ -68,7 +70,7 @@ def _check(order: ServiceOrder, action: str, actor) -> policies.Transition:
     )
     if problem:
         raise ValidationError(problem)
-    return policies.TRANSITIONS[action]
+    return order
 
 
 def _require_own_engineer(order: ServiceOrder, user) -> None:
@@ -242,8 +244,7 @@ def service_order_approve(
     the order's engineer, nor an engineer approving a visit they asked for. HL-6: the visit is now
     arranged, so the ``onsite_arrangement`` clock is met."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "approve", approver)
+    order = _begin(order, "approve", approver)
     refused = policies.approval_refusal(
         approver_id=approver.pk,
         roles=approver.role_names,
@@ -271,8 +272,7 @@ def service_order_assign(*, order: ServiceOrder, engineer, actor, now: datetime.
     not be on approved leave in the window nor be the approver (OS-1). Meets the ``dispatch`` clock
     (OS-8), tells the engineer and e-mails the customer the agreed window."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "assign", actor)
+    order = _begin(order, "assign", actor)
     if not (engineer.is_active and engineer.has_role(Role.ENGINEER)):
         raise ValidationError({"engineer": _("%(name)s is not an active engineer.") % {"name": engineer}})
     refused = policies.assignment_refusal(engineer_id=engineer.pk, approved_by_id=order.approved_by_id)
@@ -353,8 +353,7 @@ def precall_attempt_record(
     order moves to "pre-visit call done". Unreachable: logged, and the next try is due by the close
     of the engineer's next working day (``policies.call_retry_due``)."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "call", engineer)
+    order = _begin(order, "call", engineer)
     ticked = {key: bool(checks.get(key)) for key in policies.PRECALL_CHECKS}
     if reached:
         missing = policies.checks_missing(checklist=policies.PRECALL_CHECKS, ticked=ticked)
@@ -385,8 +384,7 @@ def service_order_depart(
     they consult the hotline first. A trip already recorded for an earlier visit makes this a new
     trip to record (OS-7)."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "depart", engineer)
+    order = _begin(order, "depart", engineer)
     missing = policies.checks_missing(
         checklist=policies.DEPART_CHECKS, ticked={"can_solve": can_solve, "address_known": address_known}
     )
@@ -407,8 +405,7 @@ def service_order_check_in(
 ) -> ServiceOrder:
     """The engineer is on site: time and, when the phone gave it, position. Meets ``arrive`` (OS-8)."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "check_in", engineer)
+    order = _begin(order, "check_in", engineer)
     lat, lon, acc = _position(latitude, longitude, accuracy)
     _move(order, "check_in")
     order.checked_in_at, order.checkin_latitude, order.checkin_longitude, order.checkin_accuracy = now, lat, lon, acc
@@ -438,8 +435,7 @@ def work_report_submit(
     its quantity and time; a part sent back to the factory is due back within five working days
     (``ONSITE_FACTORY_REPAIR_DAYS``, office calendar)."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "report", engineer)
+    order = _begin(order, "report", engineer)
     ticked = {key: bool(checks.get(key)) for key in policies.ONSITE_CHECKS}
     missing = policies.checks_missing(checklist=policies.ONSITE_CHECKS, ticked=ticked)
     if missing:
@@ -519,8 +515,7 @@ def service_order_sign(
     that cannot be resolved yet (e.g. a remote record is missing, RM-1) stays open with a note.
     """
     now = _now(now)
-    order = _lock(order)
-    _check(order, "sign", engineer)
+    order = _begin(order, "sign", engineer)
     image = signature_png_check(signature_png, max_bytes=settings.SERVICEDESK["ONSITE_SIGNATURE_MAX_KB"] * 1024)
     try:
         rating = int(rating)
@@ -597,8 +592,7 @@ def service_form_hand_in(*, order: ServiceOrder, actor, now: datetime.datetime |
     """OS-6: the signed service feedback form is handed in (by the engineer, or recorded by the
     manager who received it). Late is late: the daily check still proposes ST-8 for it."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "hand_in", actor)
+    order = _begin(order, "hand_in", actor)
     _move(order, "hand_in")
     order.form_handed_in_at, order.form_handed_in_by = now, actor
     _save(order)
@@ -634,8 +628,7 @@ def service_order_escalate(*, order: ServiceOrder, engineer, reason: str, now: d
     """OS-5: the engineer cannot solve it on site; after telling the customer they ask the duty
     manager for support, who is notified at once (in the app and by e-mail)."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "escalate", engineer)
+    order = _begin(order, "escalate", engineer)
     reason = _require_text(reason, field="reason", message=_("Say what you need help with."))
     _move(order, "escalate")
     _save(order)
@@ -659,8 +652,7 @@ def service_order_escalate(*, order: ServiceOrder, engineer, reason: str, now: d
 def service_order_resume(*, order: ServiceOrder, actor, note: str = "", now: datetime.datetime | None = None) -> ServiceOrder:
     """After an escalation: support given, the engineer carries on on site."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "resume", actor)
+    order = _begin(order, "resume", actor)
     _move(order, "resume")
     _save(order)
     _event(order, OnsiteEventKind.RESUMED, actor=actor, at=now, body=note.strip())
@@ -683,8 +675,7 @@ def service_order_reschedule(
     the new visit (OS-3); a trip already made is due in the service record (OS-7). The customer is
     e-mailed the new window."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "reschedule", actor)
+    order = _begin(order, "reschedule", actor)
     if caused_by not in MissCause.values:
         raise ValidationError({"caused_by": _("Say who caused the change.")})
     reason = _require_text(reason, field="reason", message=_("Give the reason for the change."))
@@ -729,8 +720,7 @@ def service_order_cancel(*, order: ServiceOrder, actor, reason: str, now: dateti
     """The visit is no longer needed; its pending dispatch, arrival and arrangement clocks are
     cancelled. A trip already made still has to be recorded (OS-7)."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "cancel", actor)
+    order = _begin(order, "cancel", actor)
     order.cancel_reason = _require_text(reason, field="reason", message=_("Give the reason for cancelling."))
     _move(order, "cancel")
     _trip_due(order, now)
@@ -745,8 +735,7 @@ def service_order_cancel(*, order: ServiceOrder, actor, reason: str, now: dateti
 def service_order_close(*, order: ServiceOrder, actor, now: datetime.datetime | None = None) -> ServiceOrder:
     """A manager closes the order once the signed form is handed in and the trip is recorded (OS-7)."""
     now = _now(now)
-    order = _lock(order)
-    _check(order, "close", actor)
+    order = _begin(order, "close", actor)
     if order.departed_at is not None and order.trip_recorded_at is None:
         raise ValidationError(_("The engineer has not written the trip into the service record yet (OS-7)."))
     _move(order, "close")

@@ -5,7 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from onsite import services
-from onsite.models import OrderStatus
+from onsite.models import ONSITE_CHECK_FIELDS, PRECALL_CHECK_FIELDS, OrderStatus
 from onsite.signatures import png_encode
 from staff.roles import Role
 from staff.tests.factories import EmployeeFactory, UserFactory
@@ -81,12 +81,7 @@ ORDER_STEPS = [
     OrderStatus.HANDED_IN,
     OrderStatus.CLOSED,
 ]
-ALL_CHECKS = dict.fromkeys(
-    ["fault_details", "tools_and_parts", "contract_valid", "backup_requested", "route_confirmed",
-     "badge_shown", "contact_verified", "problem_verified", "data_backed_up", "fixed", "trial_run",
-     "cause_explained"],
-    True,
-)  # fmt: skip
+ALL_CHECKS = dict.fromkeys(PRECALL_CHECK_FIELDS + ONSITE_CHECK_FIELDS, True)
 
 
 def order_at(status=OrderStatus.REQUESTED, *, engineer_user=None, manager=None, ticket=None, now=NOW, parts=()):

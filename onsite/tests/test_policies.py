@@ -42,6 +42,13 @@ def test_transition_table_is_the_documented_flow():
     assert OrderStatus.CLOSED not in policies.TRANSITIONS["cancel"].sources
 
 
+def test_os3_os4_checklists_are_the_model_fields():
+    from onsite.models import ONSITE_CHECK_FIELDS, PRECALL_CHECK_FIELDS
+
+    assert tuple(policies.PRECALL_CHECKS) == PRECALL_CHECK_FIELDS
+    assert tuple(policies.ONSITE_CHECKS) == ONSITE_CHECK_FIELDS
+
+
 def test_os1_refusal_names_the_rule_and_own_engineer_steps_need_the_orders_engineer():
     message = policies.refusal(status="requested", action="approve", roles=frozenset({Role.DUTY_MANAGER}), is_order_engineer=False)
     assert "OS-1" in message

@@ -268,3 +268,24 @@ def test_reports_count_company_caused_misses_and_satisfaction(client):
     assert response.context["totals"] == {"company": 1, "customer": 0}
     assert response.context["satisfaction"]["total"] == 1
     assert str(response.context["satisfaction_percent"]) == "100.0"
+
+
+def test_engineer_calendar_shows_only_their_own_day(client):
+    mine = order_at(OrderStatus.ASSIGNED)
+    order_at(OrderStatus.ASSIGNED)
+    login(client, mine.engineer)
+    response = client.get(reverse("onsite:calendar"), {"day": "2026-03-10", "view": "day"})
+    assert [row["engineer"] for row in response.context["rows"]] == [mine.engineer]
+    assert response.context["days"] == [datetime.date(2026, 3, 10)]
+    assert response.context["rows"][0]["days"] == [[mine]]
+    assert "engineer" not in response.context["form"].fields
+
+
+def test_admin_pages_of_every_onsite_model_load(client):
+    order = order_at(OrderStatus.SIGNED)
+    admin = UserFactory(roles=[Role.ADMIN], is_staff=True, is_superuser=True)
+    login(client, admin)
+    for model in ("serviceorder", "workreport", "partused", "signoff", "callattempt", "reschedule"):
+        assert client.get(reverse(f"admin:onsite_{model}_changelist"), {"q": "x"}).status_code == 200
+    assert client.get(reverse("admin:onsite_serviceorder_change", args=[order.pk])).status_code == 200
+    assert client.get(reverse("admin:onsite_serviceorder_history", args=[order.pk])).status_code == 200
