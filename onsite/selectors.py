@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from staff.calendars import Calendar
 from staff.models import EmployeeSkill, User, WorkCalendar
@@ -73,10 +74,6 @@ def order_detail_queryset(*, user) -> QuerySet[ServiceOrder]:
         "sign_off",
         "work_report",
     )
-
-
-def order_for_print(*, user, pk: int) -> ServiceOrder:
-    return order_detail_queryset(user=user).get(pk=pk)
 
 
 def order_parts(*, order: ServiceOrder) -> QuerySet[PartUsed]:
@@ -172,7 +169,7 @@ def _calendars_for(engineers) -> dict[int | None, Calendar]:
     """Each work calendar the engineers use, loaded once (None = the default calendar)."""
     calendars = {}
     for engineer in engineers:
-        profile = getattr(engineer, "profile", None)
+        profile = _profile(engineer)
         key = profile.work_calendar_id if profile is not None else None
         if key not in calendars:
             calendars[key] = calendar_load(WorkCalendar(pk=key) if key else None)
@@ -189,8 +186,6 @@ def _profile(user):
 def dispatch_candidates(*, order: ServiceOrder) -> tuple[list[policies.RankedCandidate], list[Excluded]]:
     """GN-3: engineers who could take the visit, ranked and explained, and those left out and why
     (on approved leave or off shift in the agreed window, or the approver of the visit, OS-1)."""
-    from django.utils.translation import gettext as _
-
     engineers = list(_engineers_with_load())
     start, end = order.agreed_start, order.agreed_end
     available = set(engineers_available(start=start, end=end).values_list("pk", flat=True))

@@ -38,7 +38,6 @@ from .models import (
     CallAttempt,
     MissCause,
     OnsiteEventKind,
-    OrderStatus,
     PartUsed,
     Reschedule,
     ServiceOrder,
