@@ -289,3 +289,30 @@ def test_admin_pages_of_every_onsite_model_load(client):
         assert client.get(reverse(f"admin:onsite_{model}_changelist"), {"q": "x"}).status_code == 200
     assert client.get(reverse("admin:onsite_serviceorder_change", args=[order.pk])).status_code == 200
     assert client.get(reverse("admin:onsite_serviceorder_history", args=[order.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("engineers", [1, 6])
+def test_gn3_assign_page_query_count_does_not_grow_with_the_engineers(client, django_assert_num_queries, engineers):
+    from staff.models import EmployeeSkill, Skill
+
+    order = order_at(OrderStatus.APPROVED)
+    skill = Skill.objects.create(name="打印机维修", product=order.ticket.installation.product, ticket_type="fault")
+    for number in range(engineers):
+        EmployeeSkill.objects.create(employee=engineer(f"e{number}"), skill=skill, level=2)
+    login(client, order.approved_by)
+    # session, user, roles, unread badge, order, engineers with load, their skills, available
+    # engineers, the default calendar (3)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("onsite:assign", args=[order.pk]))
+    assert len(response.context["ranked"]) == engineers
+
+
+@pytest.mark.parametrize("orders", [1, 4])
+def test_reports_query_count_does_not_grow(client, django_assert_num_queries, orders):
+    for _ in range(orders):
+        order_at(OrderStatus.WORK_DONE, parts=[{"name": "主板", "quantity": 1, "return_to_factory": True}])
+    login(client, service_manager())
+    # session, user, roles, unread badge, reschedules per engineer, totals, satisfaction, factory parts
+    with django_assert_num_queries(8):
+        response = client.get(reverse("onsite:reports"), {"month": "2026-03"})
+    assert len(response.context["repairs"]) == orders
