@@ -206,4 +206,12 @@ SERVICEDESK = {
     "IMPLEMENTATION_FORM_DAYS": env.int("IMPLEMENTATION_FORM_DAYS", default=3),
     # RM-7: largest document (customer form scan, training material) that can be uploaded.
     "ATTACHMENT_MAX_MB": env.int("ATTACHMENT_MAX_MB", default=10),
+    # On-site service (docs/onsite.md). HL-6: the agent offers a visit within this many days of the call.
+    "ONSITE_OFFER_DAYS": env.int("ONSITE_OFFER_DAYS", default=3),
+    # OS-11: a return-to-factory repair is back within this many working days.
+    "ONSITE_FACTORY_REPAIR_DAYS": env.int("ONSITE_FACTORY_REPAIR_DAYS", default=5),
+    # OS-10: on-site satisfaction target in percent (ratings 4-5 of 5 count as satisfied).
+    "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=85),
+    # Largest signature image (PNG drawn on the phone) accepted, in kilobytes.
+    "ONSITE_SIGNATURE_MAX_KB": env.int("ONSITE_SIGNATURE_MAX_KB", default=512),
 }

@@ -1,0 +1,229 @@
+"""Forms of the on-site service. They check the input; the rules are in the services and policies.
+
+On the phone every step form is bound again on a refused submit, so nothing typed is lost; the
+fields are also kept in the phone's storage by ``static/js/onsite.js`` when the network drops.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import User
+from staff.roles import Role
+from tickets.remote.forms import DateInput, customer_contacts, local_datetime_field
+
+from . import policies
+from .models import MissCause, OrderStatus
+
+
+def _text(label, *, rows=3, required=True, help_text="", max_length=None):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class ChecklistMixin:
+    """A checklist (``policies.*_CHECKS``) as optional checkboxes: the service says what is missing."""
+
+    checklist: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.checklist.items():
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+
+    def check_fields(self) -> list:
+        return [self[name] for name in self.checklist]
+
+    def checks(self) -> dict:
+        return {name: self.cleaned_data.get(name, False) for name in self.checklist}
+
+
+class WindowFormMixin:
+    """Both ends of a visit window, or neither (the service says which are required)."""
+
+    window_fields = ("agreed_start", "agreed_end")
+
+    def clean(self):
+        data = super().clean()
+        start_name, end_name = self.window_fields
+        start, end = data.get(start_name), data.get(end_name)
+        if start and end and end <= start:
+            self.add_error(end_name, _("The visit window must end after it starts."))
+        return data
+
+
+class OrderRequestForm(WindowFormMixin, forms.Form):
+    """OS-1: the on-site service request form (上门服务申请单) of a ticket."""
+
+    problem = _text(_("Problem to solve on site"), rows=4)
+    contact = forms.ModelChoiceField(label=_("Contact on site"), queryset=None, required=False)
+    site_address = forms.CharField(
+        label=_("Site address"), max_length=300, required=False, help_text=_("Empty: the installation's or customer's address.")
+    )
+    offered_by = forms.DateField(
+        label=_("Visit offered by"), required=False, widget=DateInput(), help_text=_("HL-6: within three days of the call.")
+    )
+    agreed_start = local_datetime_field(_("Agreed visit from"), required=False)
+    agreed_end = local_datetime_field(_("Agreed visit until"), required=False)
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = customer_contacts(ticket.customer)
+
+
+class ApproveForm(WindowFormMixin, forms.Form):
+    agreed_start = local_datetime_field(_("Agreed visit from"))
+    agreed_end = local_datetime_field(_("Agreed visit until"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class AssignForm(forms.Form):
+    engineer = forms.ModelChoiceField(
+        label=_("Engineer"),
+        queryset=User.objects.filter(is_active=True, groups__name=Role.ENGINEER).distinct(),
+        error_messages={"required": _("Pick an engineer.")},
+    )
+
+
+class CallForm(ChecklistMixin, forms.Form):
+    """OS-3: the pre-visit call. The button pressed says whether the customer was reached."""
+
+    checklist = policies.PRECALL_CHECKS
+    reached = forms.TypedChoiceField(
+        choices=[("1", _("Customer reached")), ("0", _("Unreachable"))], coerce=lambda v: v == "1", widget=forms.HiddenInput
+    )
+    note = _text(_("Note"), rows=2, required=False)
+
+
+class DepartForm(ChecklistMixin, forms.Form):
+    """OS-2: sure to solve it and knows the address, or consults the hotline first."""
+
+    checklist = policies.DEPART_CHECKS
+
+
+# Hidden fields the phone fills anew on each submit (never restored from its storage).
+_FRESH = forms.HiddenInput(attrs={"data-fresh": ""})
+
+
+class PositionForm(forms.Form):
+    """Check-in and check-out: the position is filled by the phone when it allows it."""
+
+    latitude = forms.DecimalField(required=False, max_digits=12, decimal_places=8, widget=_FRESH)
+    longitude = forms.DecimalField(required=False, max_digits=12, decimal_places=8, widget=_FRESH)
+    accuracy = forms.FloatField(required=False, min_value=0, widget=_FRESH)
+
+
+class WorkReportForm(ChecklistMixin, forms.Form):
+    """OS-4: the on-site checklist and what was found and done."""
+
+    checklist = policies.ONSITE_CHECKS
+    cause = _text(_("Cause"), help_text=_("What caused the problem."))
+    actions = _text(_("Actions taken"), rows=4)
+    prevention = _text(_("Prevention advice given"), rows=2, required=False)
+
+
+class PartForm(forms.Form):
+    """OS-11: one part used or replaced."""
+
+    name = forms.CharField(label=_("Part"), max_length=150, required=False)
+    part_number = forms.CharField(label=_("Part number"), max_length=60, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=9999, required=False, initial=1)
+    return_to_factory = forms.BooleanField(label=_("Back to the factory for repair"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and (data.get("part_number") or data.get("return_to_factory")):
+            self.add_error("name", _("Name the part."))
+        return data
+
+
+PartFormSet = forms.formset_factory(PartForm, extra=2, max_num=20, validate_max=True)
+
+
+def parts_used(formset) -> list[dict]:
+    return [
+        {**form.cleaned_data, "quantity": form.cleaned_data.get("quantity") or 1}
+        for form in formset
+        if form.cleaned_data.get("name")
+    ]
+
+
+class SignForm(forms.Form):
+    """The customer signs on the phone and rates the service (OS-4, OS-10)."""
+
+    customer_name = forms.CharField(label=_("Customer's name"), max_length=100)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Ask the customer for a rating from 1 to 5.")},
+    )
+    comment = _text(_("Customer's comment"), rows=2, required=False)
+    signature = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": _("The signature is missing: ask the customer to sign in the box.")}
+    )
+
+
+class TripForm(forms.Form):
+    text = _text(
+        _("Service record of the trip"),
+        rows=4,
+        help_text=_("OS-7: route and times, who you met, what was done, what is still open."),
+    )
+
+
+class EscalateForm(forms.Form):
+    reason = _text(_("What do you need help with?"), help_text=_("Tell the customer first (OS-5)."))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RescheduleForm(WindowFormMixin, forms.Form):
+    """OS-9: a new window, the reason and who caused it."""
+
+    window_fields = ("new_start", "new_end")
+    caused_by = forms.ChoiceField(label=_("Caused by"), choices=MissCause.choices, widget=forms.RadioSelect)
+    reason = _text(_("Reason"), rows=2)
+    new_start = local_datetime_field(_("New visit from"))
+    new_end = local_datetime_field(_("New visit until"))
+
+
+class CancelForm(forms.Form):
+    reason = _text(_("Reason for cancelling"), rows=2)
+
+
+class PartReturnedForm(forms.Form):
+    returned_on = forms.DateField(label=_("Back from the factory on"), widget=DateInput())
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), ("open", _("Open"))] + list(OrderStatus.choices)
+    )
+    engineer = forms.ModelChoiceField(
+        label=_("Engineer"),
+        required=False,
+        queryset=User.objects.filter(is_active=True, groups__name=Role.ENGINEER).distinct().order_by("full_name"),
+    )
+    q = forms.CharField(label=_("Ticket number, customer or address"), required=False, max_length=100)
+
+
+class CalendarForm(forms.Form):
+    day = forms.DateField(label=_("Day"), required=False, widget=DateInput())
+    view = forms.ChoiceField(label=_("Show"), required=False, choices=[("week", _("Week")), ("day", _("Day"))])
+    engineer = forms.ModelChoiceField(
+        label=_("Engineer"),
+        required=False,
+        queryset=User.objects.filter(is_active=True, groups__name=Role.ENGINEER).distinct().order_by("full_name"),
+    )
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(label=_("Month"), required=False, input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))

@@ -1,0 +1,527 @@
+"""On-site orders: the dispatcher's pages and the field engineer's phone. Views parse input, call a
+selector or a service and render; a refused step re-renders the page with what was typed."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from staff.permissions import role_required
+from staff.roles import Role
+from tickets.remote.forms import add_service_errors
+from tickets.selectors import TICKET_DESK_ROLES, ticket_visible_queryset
+
+from . import forms, policies, selectors, services
+from .models import PartUsed
+from .selectors import CALENDAR_ROLES, ORDER_MANAGER_ROLES, ORDER_READER_ROLES, ORDER_REQUEST_ROLES, ORDER_ROLES
+from .signatures import signature_from_data_url
+
+# Steps the engineer (or a manager on their behalf) takes.
+ENGINEER_ROLES = (Role.ENGINEER,)
+FOLLOW_UP_ROLES = (Role.ENGINEER, *ORDER_MANAGER_ROLES)
+
+
+def _page(request, queryset, size=None):
+    return Paginator(queryset, size or settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
+
+
+def _query(request) -> str:
+    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
+
+
+def _order(request, pk):
+    return get_object_or_404(selectors.order_detail_queryset(user=request.user), pk=pk)
+
+
+# --- Request (from the ticket page) -----------------------------------------------------------------
+
+
+@role_required(*ORDER_REQUEST_ROLES)
+def order_request(request, number):
+    ticket = get_object_or_404(
+        ticket_visible_queryset(user=request.user).select_related("customer", "contact", "installation"), number=number
+    )
+    existing = selectors.open_order_for_ticket(ticket=ticket)
+    if existing is not None:
+        messages.info(request, _("This ticket already has an open on-site order."))
+        return redirect(existing)
+    form = forms.OrderRequestForm(request.POST or None, ticket=ticket, initial={"problem": ticket.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.service_order_request(ticket=ticket, requested_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("On-site visit requested; a service manager approves it."))
+            return redirect(order)
+    return render(
+        request,
+        "onsite/order_request.html",
+        {"form": form, "ticket": ticket, "default_address": services.default_site_address(ticket)},
+    )
+
+
+# --- Lists ---------------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*ORDER_MANAGER_ROLES, *ORDER_READER_ROLES)
+def order_list(request):
+    form = forms.OrderFilterForm(request.GET or None)
+    filters = {"status": "", "engineer": None, "search": ""}
+    if form.is_valid():
+        filters = {
+            "status": form.cleaned_data["status"],
+            "engineer": form.cleaned_data["engineer"],
+            "search": form.cleaned_data["q"].strip(),
+        }
+    page = _page(request, selectors.order_list(user=request.user, **filters))
+    return render(request, "onsite/order_list.html", {"form": form, "page": page, "query": _query(request)})
+
+
+@require_GET
+@role_required(Role.ENGINEER)
+def my_orders(request):
+    now = timezone.now()
+    groups = selectors.my_orders(engineer=request.user, today=timezone.localdate(now))
+    return render(request, "onsite/my_orders.html", {"groups": groups, "now": now})
+
+
+# --- The order page -----------------------------------------------------------------------------------
+
+
+def _render_order(request, order, **bound):
+    """The order page: facts, the engineer's visit flow as steps, the manager's actions; ``bound``
+    keeps a refused form as typed."""
+    user = request.user
+    is_engineer = order.engineer_id == user.pk
+    now = timezone.now()
+    actions = policies.actions_for(status=order.status, roles=user.role_names, is_order_engineer=is_engineer)
+    step = policies.current_step(order.status)
+    report = getattr(order, "work_report", None) if order.status in _REPORTED else None
+    sign_off = getattr(order, "sign_off", None) if order.status in _SIGNED else None
+    context = {
+        "order": order,
+        "ticket": order.ticket,
+        "is_engineer": is_engineer,
+        "is_manager": user.has_role(*ORDER_MANAGER_ROLES),
+        "actions": actions,
+        "steps": [
+            {"key": key, "label": label, "done": step is not None and index < step, "current": index == step}
+            for index, (key, label) in enumerate(policies.STEPS)
+        ],
+        "step_key": policies.STEPS[step][0] if step is not None and step < len(policies.STEPS) else "",
+        "report": report,
+        "sign_off": sign_off,
+        "parts": _parts_with_flags(order, today=timezone.localdate(now)) if report else [],
+        "can_see_ticket": user.has_role(*TICKET_DESK_ROLES) or order.ticket.assignee_id == user.pk,
+        "calls": selectors.order_calls(order=order),
+        "reschedules": selectors.order_reschedules(order=order),
+        "timeline": selectors.order_timeline(order=order),
+        "retry_overdue": bool(order.call_retry_due_at and now > order.call_retry_due_at),
+        "form_late": policies.is_past(due_at=order.form_due_at, done_at=order.form_handed_in_at, now=now),
+        "trip_late": policies.is_past(due_at=order.trip_due_at, done_at=order.trip_recorded_at, now=now),
+        "can_check_out": is_engineer
+        and policies.check_out_refusal(
+            status=order.status, checked_in_at=order.checked_in_at, checked_out_at=order.checked_out_at
+        )
+        is None,
+        "can_record_trip": is_engineer
+        and policies.trip_record_refusal(
+            status=order.status, departed_at=order.departed_at, trip_recorded_at=order.trip_recorded_at
+        )
+        is None,
+        "approve_form": forms.ApproveForm(initial={"agreed_start": _local(order.agreed_start), "agreed_end": _local(order.agreed_end)}),
+        "call_form": forms.CallForm(),
+        "depart_form": forms.DepartForm(),
+        "position_form": forms.PositionForm(),
+        "report_form": forms.WorkReportForm(),
+        "parts_formset": forms.PartFormSet(prefix="parts"),
+        "sign_form": forms.SignForm(initial={"customer_name": order.contact.name if order.contact else ""}),
+        "trip_form": forms.TripForm(),
+        "escalate_form": forms.EscalateForm(),
+        "resume_form": forms.NoteForm(),
+        "reschedule_form": forms.RescheduleForm(),
+        "cancel_form": forms.CancelForm(),
+        "part_returned_form": forms.PartReturnedForm(initial={"returned_on": timezone.localdate(now)}),
+        "today": timezone.localdate(now),
+    }
+    context.update(bound)
+    return render(request, "onsite/order_detail.html", context)
+
+
+def _parts_with_flags(order, *, today) -> list[PartUsed]:
+    parts = list(selectors.order_parts(order=order))
+    for part in parts:
+        part.overdue = policies.factory_repair_overdue(
+            due_on=part.factory_due_on, returned_on=part.factory_returned_on, today=today
+        )
+    return parts
+
+
+_REPORTED = {"work_done", "signed", "handed_in", "closed"}
+_SIGNED = {"signed", "handed_in", "closed"}
+
+
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+@require_GET
+@role_required(*ORDER_ROLES)
+def order_detail(request, pk):
+    return _render_order(request, _order(request, pk))
+
+
+def _submit(request, pk, *, key: str, form_name: str, form, run, success: str, extra_valid=None):
+    """Validate ``form`` and run the service; back to the order page (telling the phone which saved
+    form it may forget), or the page again with the form as typed when something is refused."""
+    order = _order(request, pk)
+    valid = form.is_valid() and (extra_valid is None or extra_valid.is_valid())
+    if valid:
+        try:
+            run(order, form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(f"{order.get_absolute_url()}?{urlencode({'saved': f'order-{order.pk}-{key}'})}")
+    messages.error(request, _("That step was not saved; see the message below. Nothing you typed is lost."))
+    bound = {form_name: form}
+    if extra_valid is not None:
+        bound["parts_formset"] = extra_valid
+    return _render_order(request, _order(request, pk), **bound)
+
+
+@require_POST
+@role_required(Role.SERVICE_MANAGER)
+def order_approve(request, pk):
+    return _submit(
+        request, pk, key="approve", form_name="approve_form", form=forms.ApproveForm(request.POST),
+        run=lambda order, form: services.service_order_approve(order=order, approver=request.user, **form.cleaned_data),
+        success=_("Visit approved. Dispatch an engineer."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_call(request, pk):
+    return _submit(
+        request, pk, key="call", form_name="call_form", form=forms.CallForm(request.POST),
+        run=lambda order, form: services.precall_attempt_record(
+            order=order, engineer=request.user, reached=form.cleaned_data["reached"], checks=form.checks(),
+            note=form.cleaned_data["note"],
+        ),
+        success=_("Call recorded."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_depart(request, pk):
+    return _submit(
+        request, pk, key="depart", form_name="depart_form", form=forms.DepartForm(request.POST),
+        run=lambda order, form: services.service_order_depart(order=order, engineer=request.user, **form.checks()),
+        success=_("On your way. Check in when you arrive."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_check_in(request, pk):
+    return _submit(
+        request, pk, key="check_in", form_name="position_form", form=forms.PositionForm(request.POST),
+        run=lambda order, form: services.service_order_check_in(order=order, engineer=request.user, **form.cleaned_data),
+        success=_("Checked in."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_report(request, pk):
+    formset = forms.PartFormSet(request.POST, prefix="parts")
+    return _submit(
+        request, pk, key="report", form_name="report_form", form=forms.WorkReportForm(request.POST),
+        extra_valid=formset,
+        run=lambda order, form: services.work_report_submit(
+            order=order, engineer=request.user, checks=form.checks(), cause=form.cleaned_data["cause"],
+            actions=form.cleaned_data["actions"], prevention=form.cleaned_data["prevention"],
+            parts=forms.parts_used(formset),
+        ),
+        success=_("Work report saved. Now the customer signs."),
+    )  # fmt: skip
+
+
+def _sign(order, form, user):
+    data = signature_from_data_url(
+        form.cleaned_data["signature"], max_bytes=settings.SERVICEDESK["ONSITE_SIGNATURE_MAX_KB"] * 1024
+    )
+    return services.service_order_sign(
+        order=order,
+        engineer=user,
+        signature_png=data,
+        customer_name=form.cleaned_data["customer_name"],
+        rating=form.cleaned_data["rating"],
+        comment=form.cleaned_data["comment"],
+    )
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_sign(request, pk):
+    return _submit(
+        request, pk, key="sign", form_name="sign_form", form=forms.SignForm(request.POST),
+        run=lambda order, form: _sign(order, form, request.user),
+        success=_("Signed. Thank the customer; hand in the form and record the trip."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_check_out(request, pk):
+    return _submit(
+        request, pk, key="check_out", form_name="position_form", form=forms.PositionForm(request.POST),
+        run=lambda order, form: services.service_order_check_out(order=order, engineer=request.user, **form.cleaned_data),
+        success=_("Checked out."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*FOLLOW_UP_ROLES)
+def order_hand_in(request, pk):
+    return _submit(
+        request, pk, key="hand_in", form_name="hand_in_form", form=forms.NoteForm(request.POST),
+        run=lambda order, form: services.service_form_hand_in(order=order, actor=request.user),
+        success=_("Service form handed in."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_trip(request, pk):
+    return _submit(
+        request, pk, key="trip", form_name="trip_form", form=forms.TripForm(request.POST),
+        run=lambda order, form: services.trip_record_write(order=order, engineer=request.user, text=form.cleaned_data["text"]),
+        success=_("Trip written into the service record."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ENGINEER_ROLES)
+def order_escalate(request, pk):
+    return _submit(
+        request, pk, key="escalate", form_name="escalate_form", form=forms.EscalateForm(request.POST),
+        run=lambda order, form: services.service_order_escalate(
+            order=order, engineer=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success=_("The duty manager has been asked for support."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*FOLLOW_UP_ROLES)
+def order_resume(request, pk):
+    return _submit(
+        request, pk, key="resume", form_name="resume_form", form=forms.NoteForm(request.POST),
+        run=lambda order, form: services.service_order_resume(order=order, actor=request.user, note=form.cleaned_data["note"]),
+        success=_("Back on site."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*FOLLOW_UP_ROLES)
+def order_reschedule(request, pk):
+    return _submit(
+        request, pk, key="reschedule", form_name="reschedule_form", form=forms.RescheduleForm(request.POST),
+        run=lambda order, form: services.service_order_reschedule(order=order, actor=request.user, **form.cleaned_data),
+        success=_("Visit rescheduled; the customer is told the new time."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ORDER_MANAGER_ROLES)
+def order_cancel(request, pk):
+    return _submit(
+        request, pk, key="cancel", form_name="cancel_form", form=forms.CancelForm(request.POST),
+        run=lambda order, form: services.service_order_cancel(order=order, actor=request.user, reason=form.cleaned_data["reason"]),
+        success=_("On-site order cancelled."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ORDER_MANAGER_ROLES)
+def order_close(request, pk):
+    return _submit(
+        request, pk, key="close", form_name="close_form", form=forms.NoteForm(request.POST),
+        run=lambda order, form: services.service_order_close(order=order, actor=request.user),
+        success=_("On-site order closed."),
+    )  # fmt: skip
+
+
+@require_POST
+@role_required(*ORDER_MANAGER_ROLES)
+def part_returned(request, pk, part_pk):
+    order = _order(request, pk)
+    part = get_object_or_404(PartUsed, pk=part_pk, report__order=order)
+    return _submit(
+        request, pk, key="part", form_name="part_returned_form", form=forms.PartReturnedForm(request.POST),
+        run=lambda order, form: services.part_factory_returned(
+            part=part, actor=request.user, returned_on=form.cleaned_data["returned_on"]
+        ),
+        success=_("Factory repair recorded as returned."),
+    )  # fmt: skip
+
+
+# --- Dispatch (GN-3) ------------------------------------------------------------------------------------
+
+
+@role_required(*ORDER_MANAGER_ROLES)
+def order_assign(request, pk):
+    order = _order(request, pk)
+    if order.agreed_start is None:
+        messages.error(request, _("Approve the visit with its window first."))
+        return redirect(order)
+    form = forms.AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_order_assign(order=order, engineer=form.cleaned_data["engineer"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s dispatched.") % {"name": form.cleaned_data["engineer"].display_name}
+            )
+            return redirect(order)
+    ranked, excluded = selectors.dispatch_candidates(order=order)
+    return render(
+        request,
+        "onsite/order_assign.html",
+        {"order": order, "form": form, "ranked": ranked, "excluded": excluded},
+    )
+
+
+# --- Print, signature --------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*ORDER_ROLES)
+def order_print(request, pk):
+    """The service report (服务报告) to print or save as PDF, in Chinese or English."""
+    order = _order(request, pk)
+    language = request.GET.get("lang") or translation.get_language()
+    if language not in dict(settings.LANGUAGES):
+        language = "en"
+    report = getattr(order, "work_report", None)
+    with translation.override(language):
+        return render(
+            request,
+            "onsite/order_print.html",
+            {
+                "order": order,
+                "report": report,
+                "sign_off": getattr(order, "sign_off", None),
+                "parts": list(selectors.order_parts(order=order)) if report else [],
+                "language": language,
+            },
+        )
+
+
+@require_GET
+@role_required(*ORDER_ROLES)
+def order_signature(request, pk):
+    order = _order(request, pk)
+    sign_off = getattr(order, "sign_off", None)
+    if sign_off is None:
+        raise Http404(_("No signature yet."))
+    try:
+        handle = sign_off.signature.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The stored file is missing.")) from exc
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Calendar and reports ----------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*CALENDAR_ROLES)
+def visit_calendar(request):
+    form = forms.CalendarForm(request.GET or None)
+    if not request.user.has_role(*ORDER_MANAGER_ROLES):
+        del form.fields["engineer"]  # an engineer sees their own visits only
+    today = timezone.localdate()
+    day, view, engineer = today, "week", None
+    if form.is_valid():
+        day = form.cleaned_data["day"] or today
+        view = form.cleaned_data["view"] or "week"
+        engineer = form.cleaned_data.get("engineer")
+    first = day - datetime.timedelta(days=day.weekday()) if view == "week" else day
+    days = [first + datetime.timedelta(days=n) for n in range(7 if view == "week" else 1)]
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(days[0], datetime.time(0), tzinfo=tz)
+    end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    page = _page(request, selectors.calendar_engineers(user=request.user, engineer_id=engineer.pk if engineer else None))
+    grid = selectors.calendar_visits(engineers=list(page.object_list), start=start, end=end)
+    rows = [{"engineer": e, "days": [grid.get(e.pk, {}).get(d, []) for d in days]} for e in page.object_list]
+    step = datetime.timedelta(days=7 if view == "week" else 1)
+    return render(
+        request,
+        "onsite/calendar.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "days": days,
+            "today": today,
+            "view": view,
+            "previous": urlencode({"day": (first - step).isoformat(), "view": view, "engineer": engineer.pk if engineer else ""}),
+            "next": urlencode({"day": (first + step).isoformat(), "view": view, "engineer": engineer.pk if engineer else ""}),
+            "query": _query(request),
+        },
+    )
+
+
+@require_GET
+@role_required(*ORDER_MANAGER_ROLES)
+def reports(request):
+    """OS-9 company-caused misses per engineer, OS-10 satisfaction, OS-11 factory repairs."""
+    form = forms.MonthForm(request.GET or None)
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    if form.is_valid() and form.cleaned_data["month"]:
+        month = form.cleaned_data["month"].replace(day=1)
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(month, datetime.time(0), tzinfo=tz)
+    end = datetime.datetime.combine(following, datetime.time(0), tzinfo=tz)
+    satisfaction = selectors.satisfaction_summary(start=start, end=end)
+    repairs = [
+        (part, policies.factory_repair_overdue(due_on=part.factory_due_on, returned_on=None, today=today))
+        for part in selectors.factory_repairs_open()
+    ]
+    return render(
+        request,
+        "onsite/reports.html",
+        {
+            "form": form,
+            "month": month,
+            "rows": selectors.reschedule_report(start=start, end=end),
+            "totals": selectors.reschedule_totals(start=start, end=end),
+            "satisfaction": satisfaction,
+            "satisfaction_percent": policies.satisfaction_percent(
+                satisfied=satisfaction["satisfied"], total=satisfaction["total"]
+            ),
+            "satisfaction_target": settings.SERVICEDESK["ONSITE_SATISFACTION_TARGET"],
+            "repairs": repairs,
+        },
+    )
