@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tickets.remote",
     "tickets.sla",
     "hotline",
+    "hotline.roster",
     "onsite",
     "training",
 ]
