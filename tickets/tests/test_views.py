@@ -243,3 +243,21 @@ def test_start_page_counts_open_tickets(agent_client, agent):
     summary = agent_client.get(reverse("home")).context["summary"]
     assert (summary["mine_open"], summary["unassigned"]) == (2, 2)
     assert (summary["new"], summary["in_progress"], summary["waiting"]) == (2, 1, 1)
+
+
+def test_gn2_ticket_record_keeps_customer_product_serial_fault_contact_and_handling(agent_client, agent):
+    customer = CustomerFactory(name="华东电力设计院")
+    contact = ContactFactory(customer=customer, name="陈工", mobile="13911112222")
+    installation = InstallationFactory(customer=customer, serial_number="SN-GN2-0001", product__name="ERP 9")
+    ticket = services.ticket_create(
+        customer=customer,
+        contact=contact,
+        installation=installation,
+        subject="Report export fails",
+        description="Month-end report stops at 80 %",
+        created_by=agent,
+    )
+    services.ticket_transition(ticket=ticket, action="resolve", actor=agent, resolution="Rebuilt the report index")
+    html = agent_client.get(ticket.get_absolute_url()).content.decode()
+    for kept in ("华东电力设计院", "ERP 9", "SN-GN2-0001", "Month-end report stops at 80 %", "陈工", "13911112222", "Rebuilt the report index"):
+        assert kept in html, kept
