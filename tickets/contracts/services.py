@@ -371,6 +371,7 @@ def renewal_decline(*, renewal: Renewal, actor, reason: str, now: datetime.datet
         contract = ServiceContract.objects.select_for_update().get(pk=renewal.contract_id)
         contract.renewal_status = ContractRenewalStatus.LOST
         _save(contract)
+    renewal.contract.refresh_from_db()
     _event(renewal.contract, ContractEventKind.RENEWAL_DECLINED, renewal=renewal, actor=actor, at=now, body=reason)
     return renewal
 
