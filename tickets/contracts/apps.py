@@ -19,10 +19,26 @@ class ContractsConfig(AppConfig):
     label = "contracts"
     verbose_name = _("Contracts and renewals")
     nav_items = (
-        NavItem(_("Service contracts"), "contracts:list", VIEWER_ROLES, order=30, section="/contracts/list/", group="care"),
-        NavItem(_("Renewals"), "contracts:renewals", VIEWER_ROLES, order=32, section="/contracts/renewals/", group="care"),
         NavItem(
-            _("Overdue payments"), "contracts:overdue", MANAGER_ROLES, order=34, section="/contracts/overdue/", group="care"
+            _("Service contracts"), "contracts:list", VIEWER_ROLES, order=30, section="/contracts/list/", group="care"
         ),
-        NavItem(_("Sales targets"), "contracts:targets", MANAGER_ROLES, order=36, section="/contracts/targets/", group="care"),
+        NavItem(
+            _("Renewals"), "contracts:renewals", VIEWER_ROLES, order=32, section="/contracts/renewals/", group="care"
+        ),
+        NavItem(
+            _("Overdue payments"),
+            "contracts:overdue",
+            MANAGER_ROLES,
+            order=34,
+            section="/contracts/overdue/",
+            group="care",
+        ),
+        NavItem(
+            _("Sales targets"),
+            "contracts:targets",
+            MANAGER_ROLES,
+            order=36,
+            section="/contracts/targets/",
+            group="care",
+        ),
     )

@@ -84,7 +84,7 @@ def seed_demo(*, now, log) -> None:
         if contract is None:
             continue
         actor = people.get("callback", manager) if status in ("offered", "signed") else manager
-        days = lambda ago: None if ago is None else now - datetime.timedelta(days=ago)  # noqa: E731
+        days = lambda ago: None if ago is None else now - datetime.timedelta(days=ago)
         serials = None
         if status == "applied":
             first = contract.installations.order_by("pk").first()

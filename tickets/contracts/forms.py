@@ -81,7 +81,9 @@ class ReasonForm(forms.Form):
 
 class RenewalFilterForm(forms.Form):
     q = forms.CharField(label=_("Customer or contract"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses"))] + list(RenewalStatus.choices), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses"))] + list(RenewalStatus.choices), required=False
+    )
     month = forms.DateField(
         label=_("Signed in month"),
         required=False,

@@ -110,9 +110,7 @@ class Renewal(models.Model):
                 name="contracts_renewal_one_open_per_contract",
                 violation_error_message=_("This contract already has an open renewal."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=RenewalStatus.values), name="contracts_renewal_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=RenewalStatus.values), name="contracts_renewal_status_valid"),
             models.CheckConstraint(
                 condition=Q(price__gt=0),
                 name="contracts_renewal_price_positive",
@@ -128,9 +126,7 @@ class Renewal(models.Model):
                 name="contracts_renewal_period_ordered",
                 violation_error_message=_("The new period must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(level__in=ContractLevel.values), name="contracts_renewal_level_valid"
-            ),
+            models.CheckConstraint(condition=Q(level__in=ContractLevel.values), name="contracts_renewal_level_valid"),
             # CT-3: signed renewals carry the signing date and the payment due date.
             models.CheckConstraint(
                 condition=~Q(status__in=_SIGNED_OR_LATER)

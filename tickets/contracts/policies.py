@@ -141,7 +141,9 @@ def payment_problem(
     if amount <= 0:
         problems["amount"] = _("The amount received must be more than zero.")
     elif amount < price:
-        problems["amount"] = _("%(amount)s is less than the renewal price %(price)s: record the payment once it is complete.") % {
+        problems["amount"] = _(
+            "%(amount)s is less than the renewal price %(price)s: record the payment once it is complete."
+        ) % {
             "amount": amount,
             "price": price,
         }

@@ -26,7 +26,9 @@ def contract_detail_queryset() -> QuerySet[ServiceContract]:
         Prefetch("installations", queryset=Installation.objects.select_related("product").order_by("pk")),
         Prefetch(
             "renewals",
-            queryset=Renewal.objects.select_related("offered_by").prefetch_related("serials").order_by("-offered_at", "-pk"),
+            queryset=Renewal.objects.select_related("offered_by")
+            .prefetch_related("serials")
+            .order_by("-offered_at", "-pk"),
         ),
         Prefetch("events", queryset=ContractEvent.objects.select_related("actor").order_by("-at", "-pk")),
     )
@@ -59,7 +61,9 @@ def renewal_list(
         month = policies.month_start(month)
         queryset = queryset.filter(signed_on__gte=month, signed_on__lt=policies.add_months(month, 1))
     if search:
-        queryset = queryset.filter(Q(contract__number__icontains=search) | Q(contract__customer__name__icontains=search))
+        queryset = queryset.filter(
+            Q(contract__number__icontains=search) | Q(contract__customer__name__icontains=search)
+        )
     return queryset
 
 
@@ -119,7 +123,12 @@ def sales_year(*, year: int) -> dict:
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     targets = {t.month: t for t in SalesTarget.objects.filter(month__gte=start, month__lt=end)}
     sold = _sold_by_month(start, end)
-    months = [_month_row(datetime.date(year, m, 1), targets.get(datetime.date(year, m, 1)), sold.get(datetime.date(year, m, 1))) for m in range(1, 13)]
+    months = [
+        _month_row(
+            datetime.date(year, m, 1), targets.get(datetime.date(year, m, 1)), sold.get(datetime.date(year, m, 1))
+        )
+        for m in range(1, 13)
+    ]
     total_target = sum((row["target_amount"] or _ZERO for row in months), _ZERO)
     total_actual = sum((row["actual"] for row in months), _ZERO)
     return {

@@ -61,7 +61,10 @@ def _event(contract, kind: str, *, actor, at, renewal=None, body: str = "", **da
 
 
 def _jsonable(data: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, datetime.date) else str(v) if isinstance(v, Decimal) else v for k, v in data.items()}
+    return {
+        k: v.isoformat() if isinstance(v, datetime.date) else str(v) if isinstance(v, Decimal) else v
+        for k, v in data.items()
+    }
 
 
 def _begin(renewal: Renewal, action: str, actor) -> Renewal:
@@ -108,7 +111,9 @@ def _serials_store(renewal: Renewal, serials: dict[int, str] | None) -> None:
         elif number in seen:
             errors[field] = _("The same number is given for two installations.")
         elif Installation.objects.filter(serial_number=number).exclude(pk=installation.pk).exists():
-            errors[field] = _("Serial / licence number %(number)s belongs to another installation.") % {"number": number}
+            errors[field] = _("Serial / licence number %(number)s belongs to another installation.") % {
+                "number": number
+            }
         seen[number] = installation.pk
         if field in errors:
             continue
@@ -290,7 +295,9 @@ def renewal_apply(
     )
     if problems:
         raise ValidationError(
-            _("The contract's period has changed since the offer (it now ends on %(end)s): cancel this renewal and offer a new one.")
+            _(
+                "The contract's period has changed since the offer (it now ends on %(end)s): cancel this renewal and offer a new one."
+            )
             % {"end": contract.end_date.isoformat()}
         )
     _serials_store(renewal, serials)
@@ -319,7 +326,8 @@ def renewal_apply(
         installation = Installation.objects.select_for_update().get(pk=row.installation_id)
         if Installation.objects.filter(serial_number=row.new_serial_number).exclude(pk=installation.pk).exists():
             raise ValidationError(
-                _("Serial / licence number %(number)s belongs to another installation.") % {"number": row.new_serial_number}
+                _("Serial / licence number %(number)s belongs to another installation.")
+                % {"number": row.new_serial_number}
             )
         row.old_serial_number = installation.serial_number
         installation.serial_number = row.new_serial_number
@@ -338,9 +346,11 @@ def renewal_apply(
         )
 
     # CT-3 with CT-2: the old period's reminders have done their job.
-    for reminder in ContractReminder.objects.select_for_update().filter(
-        contract=contract, status=ContractReminder.Status.OPEN
-    ).exclude(period_end=contract.end_date):
+    for reminder in (
+        ContractReminder.objects.select_for_update()
+        .filter(contract=contract, status=ContractReminder.Status.OPEN)
+        .exclude(period_end=contract.end_date)
+    ):
         reminder.status, reminder.closed_at, reminder.closed_by = ContractReminder.Status.RENEWED, now, actor
         _save(reminder)
 
@@ -401,9 +411,11 @@ def renewals_overdue_notify(*, now: datetime.datetime) -> list[Renewal]:
     its due date (local date). Safe to run twice or late: a conditional update claims each renewal
     (``overdue_notified_at IS NULL``) and the notification is keyed per renewal."""
     today = timezone.localdate(now)
-    due = Renewal.objects.filter(
-        status=RenewalStatus.SIGNED, payment_due_on__lt=today, overdue_notified_at__isnull=True
-    ).select_related("contract__customer")
+    due = list(
+        Renewal.objects.filter(
+            status=RenewalStatus.SIGNED, payment_due_on__lt=today, overdue_notified_at__isnull=True
+        ).select_related("contract__customer")
+    )
     managers = _service_managers()
     if not managers:
         logger.warning("Overdue renewal payments but no active service manager or administrator to tell.")
@@ -422,7 +434,11 @@ def renewals_overdue_notify(*, now: datetime.datetime) -> list[Renewal]:
                 title=_("Renewal of %(number)s (%(customer)s): payment %(days)s days overdue")
                 % {"number": renewal.contract.number, "customer": renewal.contract.customer.name, "days": days},
                 body=_("Signed on %(signed)s, payment was due by %(due)s; %(price)s not received.")
-                % {"signed": renewal.signed_on.isoformat(), "due": renewal.payment_due_on.isoformat(), "price": renewal.price},
+                % {
+                    "signed": renewal.signed_on.isoformat(),
+                    "due": renewal.payment_due_on.isoformat(),
+                    "price": renewal.price,
+                },
                 url=renewal.get_absolute_url(),
                 kind="renewal_payment_overdue",
                 key=f"renewal-overdue:{renewal.pk}",

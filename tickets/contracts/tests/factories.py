@@ -32,7 +32,10 @@ def specialist(**kwargs):
 def contract_with_installations(*, installations=1, **kwargs):
     contract = ServiceContractFactory(**kwargs)
     contract.installations.set(
-        [InstallationFactory(customer=contract.customer, serial_number=f"{contract.number}-SN{n}") for n in range(installations)]
+        [
+            InstallationFactory(customer=contract.customer, serial_number=f"{contract.number}-SN{n}")
+            for n in range(installations)
+        ]
     )
     return contract
 

@@ -34,7 +34,9 @@ def test_ct3_new_period_contiguous_or_after_a_lapse_is_fine():
 
 
 def test_ct3_new_period_overlapping_the_current_one_is_refused_with_the_first_possible_day():
-    problems = policies.new_period_problem(current_end=D(2026, 12, 31), new_start=D(2026, 12, 31), new_end=D(2027, 12, 30))
+    problems = policies.new_period_problem(
+        current_end=D(2026, 12, 31), new_start=D(2026, 12, 31), new_end=D(2027, 12, 30)
+    )
     assert "2027-01-01" in problems["new_start"]
     problems = policies.new_period_problem(current_end=D(2026, 12, 31), new_start=D(2027, 1, 1), new_end=D(2027, 1, 1))
     assert set(problems) == {"new_end"}

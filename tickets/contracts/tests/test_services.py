@@ -142,7 +142,9 @@ def test_ct3_partial_payment_and_future_dates_are_refused():
         )
     assert "less than the renewal price" in exc.value.message_dict["amount"][0]
     with pytest.raises(ValidationError) as exc:
-        services.renewal_sign(renewal=renewal_at(RenewalStatus.OFFERED), actor=manager(), signed_on=D(2026, 12, 2), now=NOW)
+        services.renewal_sign(
+            renewal=renewal_at(RenewalStatus.OFFERED), actor=manager(), signed_on=D(2026, 12, 2), now=NOW
+        )
     assert "future" in exc.value.message_dict["signed_on"][0]
 
 
@@ -151,7 +153,9 @@ def test_ct1_a_serial_number_of_another_installation_is_refused():
     contract = contract_with_installations()
     installation = contract.installations.get()
     with pytest.raises(ValidationError) as exc:
-        renewal_at(RenewalStatus.OFFERED, contract=contract, serials={installation.pk: other.installations.get().serial_number})
+        renewal_at(
+            RenewalStatus.OFFERED, contract=contract, serials={installation.pk: other.installations.get().serial_number}
+        )
     assert "belongs to another installation" in str(exc.value)
     with pytest.raises(ValidationError, match="not covered"):
         renewal_at(RenewalStatus.OFFERED, contract=contract, serials={other.installations.get().pk: "X-1"})
@@ -161,7 +165,9 @@ def test_ct1_a_serial_taken_meanwhile_stops_the_extension():
     contract = contract_with_installations()
     installation = contract.installations.get()
     renewal = renewal_at(RenewalStatus.PAID, contract=contract, serials={installation.pk: "LIC-TAKEN"})
-    Installation.objects.filter(pk=contract_with_installations().installations.get().pk).update(serial_number="LIC-TAKEN")
+    Installation.objects.filter(pk=contract_with_installations().installations.get().pk).update(
+        serial_number="LIC-TAKEN"
+    )
     with pytest.raises(ValidationError, match="belongs to another installation"):
         services.renewal_apply(renewal=renewal, actor=manager(), now=NOW)
     contract.refresh_from_db()
@@ -289,7 +295,11 @@ def test_ct4_actual_is_the_sum_of_valid_renewals_signed_in_the_month():
     services.sales_target_set(month=D(2026, 3, 1), amount=Decimal("60000"), count=3, actor=boss, now=march)
     year = selectors.sales_year(year=2026)
     march_row, april_row = year["months"][2], year["months"][3]
-    assert (march_row["actual"], march_row["actual_count"], march_row["percent"]) == (Decimal("30000"), 2, Decimal("50.0"))
+    assert (march_row["actual"], march_row["actual_count"], march_row["percent"]) == (
+        Decimal("30000"),
+        2,
+        Decimal("50.0"),
+    )
     assert (april_row["actual"], april_row["target"], april_row["percent"]) == (Decimal("5000"), None, None)
     assert year["total_actual"] == Decimal("35000") and year["total_target"] == Decimal("60000")
     assert selectors.sales_month(day=D(2026, 3, 31))["actual"] == Decimal("30000")

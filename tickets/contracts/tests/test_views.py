@@ -35,7 +35,9 @@ READ_PAGES = ["contracts:list", "contracts:renewals"]
 MANAGER_PAGES = ["contracts:overdue", "contracts:targets"]
 
 
-@pytest.mark.parametrize("role", [Role.SERVICE_MANAGER, Role.ADMIN, Role.CALLBACK_SPECIALIST, Role.AGENT, Role.DUTY_MANAGER])
+@pytest.mark.parametrize(
+    "role", [Role.SERVICE_MANAGER, Role.ADMIN, Role.CALLBACK_SPECIALIST, Role.AGENT, Role.DUTY_MANAGER]
+)
 def test_viewers_see_contracts_and_renewals(client, make_user, role):
     renewal = renewal_at(RenewalStatus.SIGNED)
     login(client, make_user(role))
@@ -54,7 +56,9 @@ def test_engineers_and_hr_get_403_everywhere(client, make_user, role):
     assert client.get(reverse("contracts:detail", args=[renewal.contract_id])).status_code == 403
     assert client.get(renewal.get_absolute_url()).status_code == 403
     assert client.get(reverse("contracts:renewal_offer", args=[renewal.contract_id])).status_code == 403
-    response = client.post(reverse("contracts:renewal_pay", args=[renewal.pk]), {"paid_on": "2026-12-01", "amount": PRICE})
+    response = client.post(
+        reverse("contracts:renewal_pay", args=[renewal.pk]), {"paid_on": "2026-12-01", "amount": PRICE}
+    )
     assert response.status_code == 403
     assert Renewal.objects.get(pk=renewal.pk).status == RenewalStatus.SIGNED
 
@@ -65,7 +69,10 @@ def test_agents_only_view_no_actions(client, make_user, role):
     login(client, make_user(role))
     response = client.get(renewal.get_absolute_url())
     assert response.context["actions"] == set() and b"renewal_sign" not in response.content
-    assert client.post(reverse("contracts:renewal_sign", args=[renewal.pk]), {"signed_on": "2026-12-01"}).status_code == 403
+    assert (
+        client.post(reverse("contracts:renewal_sign", args=[renewal.pk]), {"signed_on": "2026-12-01"}).status_code
+        == 403
+    )
     assert client.get(reverse("contracts:renewal_offer", args=[renewal.contract_id])).status_code == 403
     for name in MANAGER_PAGES:
         assert client.get(reverse(name)).status_code == 403
@@ -85,7 +92,12 @@ def test_callback_specialist_offers_and_records_signing_but_not_payment(client):
     renewal.refresh_from_db()
     assert renewal.status == RenewalStatus.SIGNED and renewal.signed_recorded_by == seller
     assert client.get(renewal.get_absolute_url()).context["actions"] == set()
-    assert client.post(reverse("contracts:renewal_pay", args=[renewal.pk]), {"paid_on": "2026-12-01", "amount": "36000"}).status_code == 403
+    assert (
+        client.post(
+            reverse("contracts:renewal_pay", args=[renewal.pk]), {"paid_on": "2026-12-01", "amount": "36000"}
+        ).status_code
+        == 403
+    )
     for name in MANAGER_PAGES:
         assert client.get(reverse(name)).status_code == 403
 
@@ -125,7 +137,8 @@ def test_ct3_refused_steps_show_the_message_on_the_page(client):
     renewal = renewal_at(RenewalStatus.SIGNED, actor=boss)
     login(client, boss)
     response = client.post(
-        reverse("contracts:renewal_pay", args=[renewal.pk]), {"paid_on": "2026-12-01", "amount": "100.00", "apply": "on"}
+        reverse("contracts:renewal_pay", args=[renewal.pk]),
+        {"paid_on": "2026-12-01", "amount": "100.00", "apply": "on"},
     )
     assert response.status_code == 200
     assert "less than the renewal price" in str(response.context["payment_form"].errors["amount"])
@@ -145,7 +158,16 @@ def test_ct3_offer_from_the_reminder_queue_marks_the_reminder_done(client):
     offer_url = f"{reverse('contracts:renewal_offer', args=[contract.pk])}?reminder={reminder.pk}"
     assert offer_url in queue.content.decode()
     assert client.get(offer_url).context["reminder"] == reminder
-    client.post(offer_url, {"new_start": "2027-01-01", "new_end": "2027-12-31", "level": "standard", "price": "1000", "reminder": reminder.pk})
+    client.post(
+        offer_url,
+        {
+            "new_start": "2027-01-01",
+            "new_end": "2027-12-31",
+            "level": "standard",
+            "price": "1000",
+            "reminder": reminder.pk,
+        },
+    )
     reminder.refresh_from_db()
     assert reminder.status == ContractReminder.Status.DONE and Renewal.objects.get().reminder == reminder
 
@@ -177,7 +199,9 @@ def test_an_open_renewal_is_reused_instead_of_a_second_offer(client):
 def test_renewal_list_filters(client):
     boss = manager()
     overdue = renewal_at(RenewalStatus.SIGNED, actor=boss, now=local(2026, 11, 20, 10), signed_on=D(2026, 11, 20))
-    fresh = renewal_at(RenewalStatus.SIGNED, actor=boss, contract=contract_with_installations(customer__name="北京华联商贸有限公司"))
+    fresh = renewal_at(
+        RenewalStatus.SIGNED, actor=boss, contract=contract_with_installations(customer__name="北京华联商贸有限公司")
+    )
     offered = renewal_at(RenewalStatus.OFFERED, actor=boss)
     login(client, boss)
 
