@@ -311,3 +311,11 @@ def test_admin_pages_load(admin_client):
         reverse("admin:contracts_salestarget_history", args=[SalesTarget.objects.get().pk]),
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_the_customer_page_links_to_the_contract_page_where_agents_cannot_offer(client, agent):
+    contract = contract_with_installations(number="SC-LINK")
+    login(client, agent)
+    page = client.get(reverse("customers:detail", args=[contract.customer_id])).content.decode()
+    assert reverse("contracts:detail", args=[contract.pk]) in page
+    assert client.get(reverse("contracts:detail", args=[contract.pk])).context["can_offer"] is False
