@@ -23,6 +23,7 @@ urlpatterns = [
     path("remote/", include("tickets.remote.urls")),
     path("training/", include("training.urls")),
     path("sla/", include("tickets.sla.urls")),
+    path("contracts/", include("tickets.contracts.urls")),
     path("onsite/", include("onsite.urls")),
 ]
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tickets",
     "tickets.remote",
     "tickets.sla",
+    "tickets.contracts",
     "hotline",
     "hotline.roster",
     "onsite",
@@ -215,4 +216,8 @@ SERVICEDESK = {
     "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=85),
     # Largest signature image (PNG drawn on the phone) accepted, in kilobytes.
     "ONSITE_SIGNATURE_MAX_KB": env.int("ONSITE_SIGNATURE_MAX_KB", default=512),
+    # Contract renewals (docs/contracts.md). CT-3: payment is due within this many calendar days of signing.
+    "CONTRACT_PAYMENT_DAYS": env.int("CONTRACT_PAYMENT_DAYS", default=3),
+    # The renewal form proposes a new period of this many months, starting the day after the current end.
+    "CONTRACT_RENEWAL_MONTHS": env.int("CONTRACT_RENEWAL_MONTHS", default=12),
 }
