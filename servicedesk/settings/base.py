@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tickets",
     "tickets.remote",
     "tickets.sla",
+    "tickets.care",
     "hotline",
     "onsite",
     "training",
@@ -214,4 +215,10 @@ SERVICEDESK = {
     "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=85),
     # Largest signature image (PNG drawn on the phone) accepted, in kilobytes.
     "ONSITE_SIGNATURE_MAX_KB": env.int("ONSITE_SIGNATURE_MAX_KB", default=512),
+    # Callbacks and complaints (docs/callbacks.md). CB-5, HL-9, OS-10, TR-4: satisfaction target in percent.
+    "SATISFACTION_TARGET": env.int("SATISFACTION_TARGET", default=85),
+    # CB-1: the public survey link sent to the customer works for this many days.
+    "SURVEY_LINK_MAX_AGE_DAYS": env.int("SURVEY_LINK_MAX_AGE_DAYS", default=14),
+    # CB-6: a complaint gets an answer and a plan within this many working days.
+    "COMPLAINT_ANSWER_WORKING_DAYS": env.int("COMPLAINT_ANSWER_WORKING_DAYS", default=3),
 }
