@@ -373,3 +373,24 @@ def test_complaint_has_history():
     found = complaint()
     services.complaint_verify(complaint=found, actor=manager(), route="other", verification="查过", now=NOW)
     assert found.history.count() >= 2
+
+
+def test_cb1_overdue_callback_clock_is_breached_by_the_sla_sweep():
+    from tickets.sla.services import sla_sweep
+
+    cb = callback()  # due by the close of Wednesday 11 March
+    sla_sweep(now=datetime.datetime(2026, 3, 11, 17, 0, tzinfo=SHANGHAI))
+    assert clock(cb.ticket).breached_at is None
+    sla_sweep(now=datetime.datetime(2026, 3, 12, 9, 30, tzinfo=SHANGHAI))
+    assert clock(cb.ticket).breached_at is not None
+
+
+def test_cb1_callback_answered_in_time_meets_the_clock_without_breach():
+    from tickets.sla.services import sla_sweep
+
+    cb = callback()
+    at = datetime.datetime(2026, 3, 11, 11, 0, tzinfo=SHANGHAI)
+    services.survey_answer_record(callback=cb, answers=answers(cb), via="phone", actor=user(), now=at)
+    sla_sweep(now=datetime.datetime(2026, 3, 13, 9, 30, tzinfo=SHANGHAI))
+    found = clock(cb.ticket)
+    assert found.met_at == at and found.breached_at is None
