@@ -83,3 +83,23 @@ def test_cb1_specialist_works_a_callback_from_the_queue(live_server, page):
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.DONE and callback.response.via == "phone"
     assert callback.response.answered_by.username == "sun"
+
+
+def test_cb5_service_manager_sees_satisfaction_against_the_target(live_server, page):
+    UserFactory(username="chen", full_name="陈静", roles=[Role.SERVICE_MANAGER])
+    now = timezone.now()
+    engineers = [UserFactory(full_name=name, roles=[Role.ENGINEER]) for name in ("刘洋 Liu Yang", "Zhao Lei 赵磊")]
+    for index, overall in enumerate([5, 5, 4, 5, 2, 4, 5, 3]):
+        callback = Callback.objects.get(ticket=resolved_ticket(now=now, engineer=engineers[index % 2]))
+        answers = {
+            q.pk: overall if q.is_overall else ("yes" if q.is_resolution else (4 if q.kind == "scale" else ""))
+            for q in callback.template.questions.all()
+        }
+        services.survey_answer_record(callback=callback, answers=answers, via="online", now=now)
+    login(page, live_server, "chen", TEST_PASSWORD)
+    nav_click(page, "Satisfaction")
+    page.wait_for_url("**/care/satisfaction/")
+    hotline = page.locator(".bars li", has_text="Hotline").first
+    assert "75.0 %" in hotline.inner_text()  # 6 of 8 rated 4-5: below the 85 % target
+    assert hotline.locator(".fill.below").count() == 1
+    shot(page, "satisfaction")

@@ -157,10 +157,11 @@ def survey_public(request, token):
 
 
 def _month_form(request):
-    form = forms.MonthForm(request.GET or None)
+    this_month = timezone.localdate().replace(day=1)
+    form = forms.MonthForm(request.GET or None, initial={"month": this_month.strftime("%Y-%m")})
     if form.is_valid():
         return form, form.cleaned_data["month"], form.cleaned_data.get("channel") or ""
-    return form, timezone.localdate().replace(day=1), ""
+    return form, this_month, ""
 
 
 @require_GET
