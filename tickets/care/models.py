@@ -17,7 +17,6 @@ from simple_history.models import HistoricalRecords
 
 
 class CareEventKind(models.TextChoices):
-    CALLBACK_CREATED = "callback_created", _("Callback scheduled")
     CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")
     SURVEY_ANSWERED = "survey_answered", _("Survey answered")
     CALLBACK_ESCALATED = "callback_escalated", _("Unresolved after callback: escalated")

@@ -134,14 +134,8 @@ def _callback_create(
             callback.save()
     except IntegrityError:  # created concurrently: theirs stands
         return Callback.objects.get(**key)
-    _event(
-        ticket,
-        CareEventKind.CALLBACK_CREATED,
-        at=now,
-        body=_("Satisfaction callback due on %(day)s (%(channel)s).")
-        % {"day": callback.due_date.isoformat(), "channel": callback.get_channel_display()},
-        callback=callback.pk,
-    )
+    # No timeline line here: the hooks run inside other apps' steps, whose own event stays the
+    # ticket's latest; the callback shows on the ticket through its SLA clock and the queue.
     if ticket is not None:
         sla.clock_start(ticket=ticket, kind=ClockKind.CALLBACK, started_at=now)
     return callback
