@@ -47,7 +47,6 @@ from .models import (
     ComplaintRoute,
     ComplaintStatus,
     QuestionKind,
-    ResponseVia,
     SurveyResponse,
     SurveyTemplate,
 )

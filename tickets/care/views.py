@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -276,9 +276,7 @@ def _step(request, pk, form_class, form_key, call):
     if form.is_valid():
         try:
             call(complaint, form.cleaned_data)
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
+        except ValidationError as exc:  # PermissionDenied from the service passes through: 403
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Complaint updated."))
