@@ -334,3 +334,23 @@ def test_hl10_step_refused_rerenders_with_the_error(client):
 
 def test_resolved_ticket_helper_is_resolved():
     assert resolved_ticket().status == "resolved"
+
+
+@pytest.mark.parametrize("attempts", [1, 4])
+def test_callback_page_query_count_does_not_grow_with_attempts(client, django_assert_num_queries, attempts):
+    cb = callback()
+    specialist = login(client, Role.CALLBACK_SPECIALIST)
+    for _ in range(attempts):
+        services.callback_attempt_record(callback=cb, actor=specialist, reached=False, now=NOW)
+    # session, user, roles, unread badge, callback (joined), response, attempts, survey questions
+    with django_assert_num_queries(8):
+        response = client.get(cb.get_absolute_url())
+    assert len(response.context["attempts"]) == attempts
+
+
+def test_complaint_page_query_count(client, django_assert_num_queries):
+    found = complaint()
+    login(client, Role.SERVICE_MANAGER)
+    # session, user, roles, unread badge, complaint (joined), its callback, employee choices
+    with django_assert_num_queries(7):
+        client.get(found.get_absolute_url())
