@@ -25,6 +25,7 @@ from staff.models import User
 from staff.roles import Role
 from staff.selectors import calendar_load, employee_calendar, engineers_available
 from staff.services import penalty_propose
+from tickets.care import services as care
 from tickets.models import Contact, Ticket
 from tickets.models.tickets import OPEN_STATUSES
 from tickets.policies import TransitionNotAllowed
@@ -554,6 +555,7 @@ def service_order_sign(
         rating=rating,
         form_due_at=order.form_due_at.isoformat(),
     )
+    care.callback_for_service_order(order=order, now=now)  # CB-1, OS-10: the feedback form arrived
     ticket = order.ticket
     sla.clock_stop(ticket=ticket, kind=ClockKind.RESOLVE, at=now)  # OS-8: solved when the customer signs
     if ticket.status in OPEN_STATUSES:

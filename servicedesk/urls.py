@@ -25,6 +25,7 @@ urlpatterns = [
     path("sla/", include("tickets.sla.urls")),
     path("contracts/", include("tickets.contracts.urls")),
     path("onsite/", include("onsite.urls")),
+    path("care/", include("tickets.care.urls")),
 ]
 
 if settings.DEBUG:

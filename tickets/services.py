@@ -97,6 +97,10 @@ def ticket_create(
             data={"to": assignee.pk, "to_name": assignee.display_name},
         )
     sla.ticket_clocks_open(ticket=ticket, at=now)  # OS-8: respond and resolve clocks
+    if ticket.type == TicketType.COMPLAINT:
+        from tickets.care.services import complaint_open  # HL-10, CB-6 (the app imports tickets)
+
+        complaint_open(ticket=ticket, now=now)
     return ticket
 
 
@@ -208,6 +212,9 @@ def ticket_transition(
     )
     # OS-8: meets respond (and resolve), pauses/resumes clocks for pausing statuses, reopen resumes.
     sla.ticket_status_changed(ticket=locked, action=transition.action, at=now)
+    from tickets.care.services import callback_for_ticket  # CB-1 (the app imports tickets)
+
+    callback_for_ticket(ticket=locked, now=now)
     return locked
 
 

@@ -333,6 +333,9 @@ def plan_quality_check(
     plan.quality_checked_by = actor
     plan.full_clean()
     plan.save()
+    from tickets.care.services import callback_for_training_plan  # TR-4: the training quality survey
+
+    callback_for_training_plan(plan=plan, now=plan.quality_checked_at)
     return plan
 
 

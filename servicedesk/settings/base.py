@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tickets.remote",
     "tickets.sla",
     "tickets.contracts",
+    "tickets.care",
     "hotline",
     "hotline.roster",
     "onsite",
@@ -220,4 +221,10 @@ SERVICEDESK = {
     "CONTRACT_PAYMENT_DAYS": env.int("CONTRACT_PAYMENT_DAYS", default=3),
     # The renewal form proposes a new period of this many months, starting the day after the current end.
     "CONTRACT_RENEWAL_MONTHS": env.int("CONTRACT_RENEWAL_MONTHS", default=12),
+    # Callbacks and complaints (docs/callbacks.md). CB-5, HL-9, OS-10, TR-4: satisfaction target in percent.
+    "SATISFACTION_TARGET": env.int("SATISFACTION_TARGET", default=85),
+    # CB-1: the public survey link sent to the customer works for this many days.
+    "SURVEY_LINK_MAX_AGE_DAYS": env.int("SURVEY_LINK_MAX_AGE_DAYS", default=14),
+    # CB-6: a complaint gets an answer and a plan within this many working days.
+    "COMPLAINT_ANSWER_WORKING_DAYS": env.int("COMPLAINT_ANSWER_WORKING_DAYS", default=3),
 }
