@@ -13,4 +13,12 @@ class TicketsConfig(AppConfig):
     nav_items = (
         NavItem(_("Tickets"), "tickets:list", _DESK | {Role.ENGINEER}, order=10, section="/tickets/", group="desk"),
         NavItem(_("Customers"), "customers:list", _DESK, order=20, section="/customers/", group="desk"),
+        NavItem(
+            _("Monthly statistics"),
+            "tickets:statistics",
+            frozenset({Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN}),
+            order=90,
+            section="/tickets/statistics/",
+            group="desk",
+        ),
     )

@@ -26,6 +26,8 @@ TICKET_DESK_ROLES = (
 TICKET_ROLES = TICKET_DESK_ROLES + (Role.ENGINEER,)
 # Roles that open, edit, assign and move tickets.
 TICKET_EDIT_ROLES = (Role.AGENT, Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN, Role.ENGINEER)
+# GN-6: who reads the monthly service statistics.
+STATISTICS_ROLES = (Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN)
 
 
 def ticket_visible_queryset(*, user) -> QuerySet[Ticket]:

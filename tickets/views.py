@@ -1,5 +1,6 @@
 """Ticket and customer pages. Views parse input, call a selector or a service, and render."""
 
+import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import role_required
 
-from . import selectors, services
+from . import selectors, services, statistics
 from .filters import TicketFilter
-from .forms import AssignForm, CommentForm, TicketCreateForm, TicketEditForm, TransitionForm
+from .forms import AssignForm, CommentForm, MonthForm, TicketCreateForm, TicketEditForm, TransitionForm
 from .models import Customer
 from .policies import TRANSITIONS, TransitionNotAllowed, allowed_transitions
-from .selectors import TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES
+from .selectors import STATISTICS_ROLES, TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES
 
 
 def _page_size() -> int:
@@ -38,6 +39,32 @@ def ticket_list(request):
         request,
         "tickets/ticket_list.html",
         {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+@role_required(*STATISTICS_ROLES)
+def monthly_statistics(request):
+    """GN-6: a month's service volume, SLA performance and satisfaction per engineer and team."""
+    form = MonthForm(request.GET or None)
+    month = timezone.localdate().replace(day=1)
+    if form.is_valid() and form.cleaned_data["month"]:
+        month = form.cleaned_data["month"].replace(day=1)
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    stats = statistics.monthly_statistics(
+        start=datetime.datetime.combine(month, datetime.time(0), tzinfo=tz),
+        end=datetime.datetime.combine(following, datetime.time(0), tzinfo=tz),
+    )
+    return render(
+        request,
+        "tickets/statistics.html",
+        {
+            "form": form,
+            "month": month,
+            "stats": stats,
+            "satisfaction_target": settings.SERVICEDESK["SATISFACTION_TARGET"],
+        },
     )
 
 
