@@ -189,6 +189,9 @@ FILTERS_NULL_CHOICE_LABEL = _("None")
 
 # --- Application settings (service rules that are numbers live in admin-editable rows; these are
 # the few process-wide knobs) ----------------------------------------------------------------------
+# CB-5, HL-9, OS-10, TR-4: one satisfaction target (percent); on-site may override it.
+_SATISFACTION_TARGET = env.int("SATISFACTION_TARGET", default=85)
+
 SERVICEDESK = {
     # Ticket numbers look like SD-2026-000123.
     "TICKET_PREFIX": env("TICKET_PREFIX", default="SD"),
@@ -214,7 +217,7 @@ SERVICEDESK = {
     # OS-11: a return-to-factory repair is back within this many working days.
     "ONSITE_FACTORY_REPAIR_DAYS": env.int("ONSITE_FACTORY_REPAIR_DAYS", default=5),
     # OS-10: on-site satisfaction target in percent (ratings 4-5 of 5 count as satisfied).
-    "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=85),
+    "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=_SATISFACTION_TARGET),
     # Largest signature image (PNG drawn on the phone) accepted, in kilobytes.
     "ONSITE_SIGNATURE_MAX_KB": env.int("ONSITE_SIGNATURE_MAX_KB", default=512),
     # Contract renewals (docs/contracts.md). CT-3: payment is due within this many calendar days of signing.
@@ -222,7 +225,7 @@ SERVICEDESK = {
     # The renewal form proposes a new period of this many months, starting the day after the current end.
     "CONTRACT_RENEWAL_MONTHS": env.int("CONTRACT_RENEWAL_MONTHS", default=12),
     # Callbacks and complaints (docs/callbacks.md). CB-5, HL-9, OS-10, TR-4: satisfaction target in percent.
-    "SATISFACTION_TARGET": env.int("SATISFACTION_TARGET", default=85),
+    "SATISFACTION_TARGET": _SATISFACTION_TARGET,
     # CB-1: the public survey link sent to the customer works for this many days.
     "SURVEY_LINK_MAX_AGE_DAYS": env.int("SURVEY_LINK_MAX_AGE_DAYS", default=14),
     # CB-6: a complaint gets an answer and a plan within this many working days.
