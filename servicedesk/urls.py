@@ -24,6 +24,8 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("sla/", include("tickets.sla.urls")),
     path("onsite/", include("onsite.urls")),
+    # Before any "hotline/" include: the roster is a nested app with its own namespace.
+    path("hotline/roster/", include("hotline.roster.urls")),
 ]
 
 if settings.DEBUG:

@@ -215,4 +215,16 @@ SERVICEDESK = {
     "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=85),
     # Largest signature image (PNG drawn on the phone) accepted, in kilobytes.
     "ONSITE_SIGNATURE_MAX_KB": env.int("ONSITE_SIGNATURE_MAX_KB", default=512),
+    # Hotline duty roster (docs/roster.md). HL-2: seats per shift = ceil(active users x this per mille),
+    # and never fewer than ROSTER_MIN_SEATS.
+    "ROSTER_SEATS_PER_MILLE": Decimal(env("ROSTER_SEATS_PER_MILLE", default="2")),
+    "ROSTER_MIN_SEATS": env.int("ROSTER_MIN_SEATS", default=0),
+    # HL-3: the roster is published at least this many hours before a shift starts.
+    "ROSTER_PUBLISH_LEAD_HOURS": env.int("ROSTER_PUBLISH_LEAD_HOURS", default=12),
+    # HL-4: a duty engineer is signed in at their seat this many minutes after the shift starts.
+    "ROSTER_SEAT_READY_MINUTES": env.int("ROSTER_SEAT_READY_MINUTES", default=10),
+    # HL-4: the seat check catches up on shifts that started up to this many hours ago (after downtime).
+    "ROSTER_SEAT_CHECK_LOOKBACK_HOURS": env.int("ROSTER_SEAT_CHECK_LOOKBACK_HOURS", default=48),
+    # "My duty" offers the seat sign-in from this many minutes before the shift starts.
+    "ROSTER_SIGN_IN_EARLY_MINUTES": env.int("ROSTER_SIGN_IN_EARLY_MINUTES", default=60),
 }
