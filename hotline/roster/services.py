@@ -316,7 +316,7 @@ def roster_publish(
     """
     lead_hours = settings.SERVICEDESK["ROSTER_PUBLISH_LEAD_HOURS"]
     shifts = list(
-        Shift.objects.select_for_update()
+        Shift.objects.select_for_update(of=("self",))
         .filter(date__gte=first_day, date__lte=last_day, published_at__isnull=True)
         .select_related("template", "duty_manager")
         .order_by("starts_at")

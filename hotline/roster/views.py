@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from staff.permissions import role_required
+from staff.roles import Role
 from tickets.remote.forms import add_service_errors
 
 from . import forms, selectors, services
@@ -21,7 +22,8 @@ from .policies import DUTY_ROLES, ROSTER_EDITOR_ROLES
 from .selectors import seat_of
 from .services import seat_sign_out
 
-PUBLISHER_ROLES = ("duty_manager", "admin")
+# HL-3: the duty manager publishes the roster (admins may stand in).
+PUBLISHER_ROLES = (Role.DUTY_MANAGER, Role.ADMIN)
 
 
 def _week_url(day: datetime.date) -> str:
