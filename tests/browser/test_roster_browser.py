@@ -18,6 +18,7 @@ from hotline.roster.selectors import seat_holder
 from hotline.roster.tests.factories import SeatFactory
 from staff.roles import Role
 from staff.tests.factories import TEST_PASSWORD, UserFactory
+from tickets.tests.factories import ServiceContractFactory
 
 from .conftest import SCREENSHOTS, login, nav_click
 
@@ -42,6 +43,8 @@ def test_hl3_hl4_duty_manager_publishes_and_engineer_signs_in_at_the_seat_on_a_p
     duty = UserFactory(username="duty", full_name="Zhang Wei", roles=[Role.DUTY_MANAGER, Role.AGENT])
     agent = UserFactory(username="wang", full_name="Wang Fang", roles=[Role.AGENT])
     today = timezone.localdate()
+    # HL-2: 800 active users -> 2 seats required per shift.
+    ServiceContractFactory(active_users=800, start_date=today - datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=300))
 
     # The duty manager builds today's shift and publishes the week.
     login(page, live_server, "duty", TEST_PASSWORD)
@@ -66,6 +69,7 @@ def test_hl3_hl4_duty_manager_publishes_and_engineer_signs_in_at_the_seat_on_a_p
     page.fill("#id_override_reason", "Roster tool was down last night")
     page.get_by_role("button", name="Publish the roster").click()
     page.get_by_text("Roster published").wait_for()
+    assert "1 / 2 seats" in page.content()  # HL-2: today's shift is understaffed and flagged
     shot(page, "1-week", full_page=True)
     publication = RosterPublication.objects.get()
     assert publication.override_reason == "Roster tool was down last night" and publication.late_shifts >= 1
