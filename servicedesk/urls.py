@@ -26,6 +26,8 @@ urlpatterns = [
     path("contracts/", include("tickets.contracts.urls")),
     path("onsite/", include("onsite.urls")),
     path("care/", include("tickets.care.urls")),
+    # Before any "hotline/" include: the roster is a nested app with its own namespace.
+    path("hotline/roster/", include("hotline.roster.urls")),
 ]
 
 if settings.DEBUG:

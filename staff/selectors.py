@@ -85,17 +85,24 @@ def engineers_available(*, start: datetime.datetime, end: datetime.datetime) -> 
     """
     if end <= start:
         return User.objects.none()
-    first = timezone.localdate(start)
-    last = timezone.localdate(end - datetime.timedelta(microseconds=1))
-    on_leave = LeaveRequest.objects.filter(start_date__lte=last, end_date__gte=first).filter(
-        Q(status=LeaveStatus.APPROVED) | Q(status=LeaveStatus.RETURNED, returned_on__gt=first)
-    )
     return (
         User.objects.filter(is_active=True, groups__name=Role.ENGINEER)
-        .exclude(pk__in=on_leave.values("employee_id"))
+        .exclude(pk__in=leave_blocking(start=start, end=end).values("employee_id"))
         .select_related("profile__region", "team")
         .distinct()
         .order_by("full_name", "username")
+    )
+
+
+def leave_blocking(*, start: datetime.datetime, end: datetime.datetime) -> QuerySet:
+    """Approved leave requests (any employee) covering a local day of [start, end): the rule of
+    :func:`engineers_available`, for rosters of other roles (e.g. the hotline duty roster)."""
+    if end <= start:
+        return LeaveRequest.objects.none()
+    first = timezone.localdate(start)
+    last = timezone.localdate(end - datetime.timedelta(microseconds=1))
+    return LeaveRequest.objects.filter(start_date__lte=last, end_date__gte=first).filter(
+        Q(status=LeaveStatus.APPROVED) | Q(status=LeaveStatus.RETURNED, returned_on__gt=first)
     )
 
 

@@ -230,4 +230,16 @@ SERVICEDESK = {
     "SURVEY_LINK_MAX_AGE_DAYS": env.int("SURVEY_LINK_MAX_AGE_DAYS", default=14),
     # CB-6: a complaint gets an answer and a plan within this many working days.
     "COMPLAINT_ANSWER_WORKING_DAYS": env.int("COMPLAINT_ANSWER_WORKING_DAYS", default=3),
+    # Hotline duty roster (docs/roster.md). HL-2: seats per shift = ceil(active users x this per mille),
+    # and never fewer than ROSTER_MIN_SEATS.
+    "ROSTER_SEATS_PER_MILLE": Decimal(env("ROSTER_SEATS_PER_MILLE", default="2")),
+    "ROSTER_MIN_SEATS": env.int("ROSTER_MIN_SEATS", default=0),
+    # HL-3: the roster is published at least this many hours before a shift starts.
+    "ROSTER_PUBLISH_LEAD_HOURS": env.int("ROSTER_PUBLISH_LEAD_HOURS", default=12),
+    # HL-4: a duty engineer is signed in at their seat this many minutes after the shift starts.
+    "ROSTER_SEAT_READY_MINUTES": env.int("ROSTER_SEAT_READY_MINUTES", default=10),
+    # HL-4: the seat check catches up on shifts that started up to this many hours ago (after downtime).
+    "ROSTER_SEAT_CHECK_LOOKBACK_HOURS": env.int("ROSTER_SEAT_CHECK_LOOKBACK_HOURS", default=48),
+    # "My duty" offers the seat sign-in from this many minutes before the shift starts.
+    "ROSTER_SIGN_IN_EARLY_MINUTES": env.int("ROSTER_SIGN_IN_EARLY_MINUTES", default=60),
 }
