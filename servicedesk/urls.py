@@ -24,6 +24,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("sla/", include("tickets.sla.urls")),
     path("onsite/", include("onsite.urls")),
+    path("hotline/", include("hotline.urls")),
 ]
 
 if settings.DEBUG:

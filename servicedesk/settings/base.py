@@ -215,4 +215,12 @@ SERVICEDESK = {
     "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=85),
     # Largest signature image (PNG drawn on the phone) accepted, in kilobytes.
     "ONSITE_SIGNATURE_MAX_KB": env.int("ONSITE_SIGNATURE_MAX_KB", default=512),
+    # Hotline (docs/hotline.md). HL-5: "answered within three rings" as seconds of ringing.
+    "HOTLINE_ANSWER_SECONDS": env.int("HOTLINE_ANSWER_SECONDS", default=15),
+    # HL-11: default time until a promised call-back is due, in hours (the agent may pick another).
+    "HOTLINE_CALLBACK_HOURS": env.int("HOTLINE_CALLBACK_HOURS", default=4),
+    # CTI: a ringing call pops up at the called seat for this many minutes.
+    "HOTLINE_POPUP_MINUTES": env.int("HOTLINE_POPUP_MINUTES", default=15),
+    # CTI webhook shared secret (header "Authorization: Bearer <token>"); empty refuses every call.
+    "HOTLINE_CTI_TOKEN": env("HOTLINE_CTI_TOKEN", default=""),
 }
