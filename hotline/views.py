@@ -60,7 +60,7 @@ def _caller_context(*, phone: str, customer=None, now) -> dict:
 def _fresh_form(request, now, call: CallLog | None = None) -> forms.CallForm:
     initial = {"started_at": now, "callback_due_at": forms.callback_due_default(now)}
     if call is not None:
-        initial.update(call=call, started_at=call.started_at, caller_phone=call.caller_phone, customer=call.customer)
+        initial.update(call=call.pk, started_at=call.started_at, caller_phone=call.caller_phone, customer=call.customer_id)
         if call.customer is not None:
             initial.update(
                 organisation=call.customer.name,
@@ -68,7 +68,7 @@ def _fresh_form(request, now, call: CallLog | None = None) -> forms.CallForm:
                 address=call.customer.address,
             )
         if call.contact is not None:
-            initial.update(contact=call.contact, contact_name=call.contact.name)
+            initial.update(contact=call.contact_id, contact_name=call.contact.name)
     return forms.CallForm(initial=initial, now=now)
 
 
@@ -138,8 +138,13 @@ def caller_lookup(request):
     """HL-12/HL-13: the caller panel for the typed phone number (htmx)."""
     now = timezone.now()
     phone = request.GET.get("caller_phone", "").strip()
-    context = _caller_context(phone=phone, now=now)
-    context.update(now=now, phone=phone, typed=request.GET)
+    customer = None
+    if request.GET.get("customer", "").isdigit():
+        from tickets.models import Customer
+
+        customer = Customer.objects.select_related("region").filter(pk=request.GET["customer"]).first()
+    context = _caller_context(phone=phone, customer=customer, now=now)
+    context.update(now=now, selected=forms.CallForm(request.GET))
     return render(request, "hotline/_caller.html", context)
 
 
