@@ -587,9 +587,8 @@ def cti_event_receive(
         call = CallLog.objects.select_for_update().get(pbx_call_id=call_id)
     call.started_at = _earliest(call.started_at, started_at, answered_at, ended_at)
     call.answered_at = _earliest(call.answered_at, answered_at)
-    call.ended_at = max(v for v in (call.ended_at, ended_at, call.started_at) if v is not None) if (
-        call.ended_at or ended_at
-    ) else None
+    if ended_at is not None:
+        call.ended_at = max(v for v in (call.ended_at, ended_at) if v is not None)  # the last hang-up report wins
     if caller and not call.caller_phone:
         call.caller_phone = _text(caller)[:40]
     if seat and not call.seat:
