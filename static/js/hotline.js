@@ -50,8 +50,10 @@
     }
   });
 
+  document.addEventListener("htmx:afterSettle", function () { prefillFromCaller(); showOutcomeFields(); });
+
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.target.id === "caller-panel") { prefillFromCaller(); }
+    prefillFromCaller();
     showOutcomeFields();
     if (event.target.id === "call-form" || !event.target.isConnected) {
       var logged = document.querySelector("#call-form [data-logged]");
