@@ -172,7 +172,8 @@ def phrase_check(request):
 def incoming(request):
     """CTI pop-up: calls ringing at the agent's seat (polled by htmx)."""
     now = timezone.now()
-    calls = list(selectors.incoming_calls(user=request.user, now=now))
+    open_id = request.GET.get("open", "")
+    calls = [c for c in selectors.incoming_calls(user=request.user, now=now) if str(c.pk) != open_id]
     return render(request, "hotline/_incoming.html", {"incoming": calls, "now": now})
 
 

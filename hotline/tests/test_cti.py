@@ -129,3 +129,5 @@ def test_cti_popup_shows_the_call_to_the_agent_at_the_called_seat(client, make_u
         client.force_login(agent)
         page = client.get(reverse("hotline:call") + f"?call={call.pk}").content.decode()
         assert 'value="北京华联商贸有限公司"' in page and caller["contact"].mobile in page
+        # While it is open on the screen it no longer pops up.
+        assert "data-call" not in client.get(reverse("hotline:incoming"), {"open": call.pk}).content.decode()
