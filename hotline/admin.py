@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CallbackPromise, CallLog, ChecklistItem, DiagnosticChecklist, DutyRequest, ForbiddenPhrase
+from .models import (
+    CallbackPromise,
+    CallLog,
+    ChecklistItem,
+    DiagnosticChecklist,
+    DutyRequest,
+    ForbiddenPhrase,
+)
 
 
 class ChecklistItemInline(admin.TabularInline):

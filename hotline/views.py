@@ -333,7 +333,7 @@ def cti_webhook(request):
     try:
         payload = json.loads(request.body or b"{}")
         if not isinstance(payload, dict):
-            raise ValueError
+            raise TypeError
         ring = payload.get("ring_seconds")
         call = services.cti_event_receive(
             call_id=str(payload.get("call_id") or ""),

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import simple_history.models
-import tickets.phones
 from django.conf import settings
 from django.db import migrations, models
+
+import tickets.phones
 
 
 class Migration(migrations.Migration):

@@ -1,16 +1,21 @@
 import pytest
 from django.utils import timezone
 
-from hotline.models import CallbackPromise, CallLog, DiagnosticChecklist, DutyRequest, Outcome
+from hotline.models import (
+    CallbackPromise,
+    CallLog,
+    DiagnosticChecklist,
+    DutyRequest,
+    Outcome,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seeds_calls_checklists_and_pending_hl7_callback_idempotently():
+    from hotline.demo import seed_demo
     from staff.demo import seed_demo as staff_demo
     from tickets.demo import seed_demo as tickets_demo
-
-    from hotline.demo import seed_demo
 
     now = timezone.now()
     lines = []

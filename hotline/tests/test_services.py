@@ -5,7 +5,14 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from hotline import services
-from hotline.models import CallbackPromise, CallLog, DutyRequest, DutyRequestKind, HotlineEventKind, Outcome
+from hotline.models import (
+    CallbackPromise,
+    CallLog,
+    DutyRequest,
+    DutyRequestKind,
+    HotlineEventKind,
+    Outcome,
+)
 from onsite.models import ServiceOrder
 from servicedesk.core.models import Notification
 from tickets.models import Contact, Customer, Ticket
@@ -13,7 +20,15 @@ from tickets.models.tickets import Status, TicketType
 from tickets.sla.models import ClockKind, SLAClock
 from tickets.tests.factories import RegionFactory
 
-from .factories import NOW, SHANGHAI, agent_user, checklist_for, duty_manager, intake_for, known_caller
+from .factories import (
+    NOW,
+    SHANGHAI,
+    agent_user,
+    checklist_for,
+    duty_manager,
+    intake_for,
+    known_caller,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -141,3 +141,34 @@ def test_cti_call_pops_up_at_the_agents_seat_and_opens_prefilled(live_server, pa
     assert page.input_value("#id_organisation") == caller["customer"].name
     assert page.input_value("#id_caller_phone") == "138 0013 8000"
     shot(page, "call-screen")
+
+
+def test_call_screen_and_duty_queue_fit_a_phone(live_server, phone_page):
+    agent = agent_at_seat("8009")
+    duty = UserFactory(roles=[Role.DUTY_MANAGER], username="duty1")
+    caller = known_caller()
+    services.call_log_submit(
+        agent=agent,
+        outcome=Outcome.URGENT_VISIT,
+        intake={
+            "started_at": timezone.now(),
+            "caller_phone": "138 0013 8000",
+            "organisation": caller["customer"].name,
+            "customer": caller["customer"],
+            "contact": caller["contact"],
+            "problem": "开票服务器宕机",
+        },
+        details={"demands": "今天下午必须上门"},
+    )
+    login(phone_page, live_server, agent.username, TEST_PASSWORD)
+    phone_page.goto(f"{live_server.url}/hotline/call/")
+    phone_page.locator("#id_caller_phone").press_sequentially("13800138000", delay=5)
+    phone_page.wait_for_selector(".caller-name")
+    assert phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    phone_page.context.clear_cookies()
+    login(phone_page, live_server, duty.username, TEST_PASSWORD)
+    phone_page.goto(f"{live_server.url}/hotline/queue/")
+    phone_page.wait_for_selector("[data-countdown]")
+    assert "left" in phone_page.locator("[data-countdown]").first.inner_text()  # the countdown ticks
+    assert phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    shot(phone_page, "duty-queue-phone")
