@@ -6,16 +6,8 @@ from staff.models import User
 from staff.roles import Role
 
 
-def duty_managers_on_shift(*, at) -> QuerySet[User]:
-    """The duty managers (值班经理) who receive escalations at ``at`` (SLA breaches, HL-7 call-backs).
-
-    For now every active user with the duty-manager role: the hotline duty roster does not exist
-    yet. The hotline roster issue will narrow this to the managers on the roster's shift covering
-    ``at`` and keep this fallback for moments no published shift covers, so an escalation always
-    reaches someone.
-    """
-    return User.objects.filter(is_active=True, groups__name=Role.DUTY_MANAGER).distinct().order_by("pk")
-
+# Reads of the call screen, queues and statistics. Imports inside the functions keep this module
+# import-light: onsite.services imports it while the apps load.
 
 # --- Caller lookup (HL-12, HL-13) -------------------------------------------------------------------
 
@@ -217,3 +209,14 @@ def _not_logged():
     from django.utils.translation import gettext
 
     return gettext("Not logged yet")
+
+
+def duty_managers_on_shift(*, at) -> QuerySet[User]:
+    """The duty managers (值班经理) who receive escalations at ``at`` (SLA breaches, HL-7 call-backs).
+
+    For now every active user with the duty-manager role: the hotline duty roster does not exist
+    yet. The hotline roster issue will narrow this to the managers on the roster's shift covering
+    ``at`` and keep this fallback for moments no published shift covers, so an escalation always
+    reaches someone.
+    """
+    return User.objects.filter(is_active=True, groups__name=Role.DUTY_MANAGER).distinct().order_by("pk")
