@@ -28,6 +28,7 @@ urlpatterns = [
     path("care/", include("tickets.care.urls")),
     # Before any "hotline/" include: the roster is a nested app with its own namespace.
     path("hotline/roster/", include("hotline.roster.urls")),
+    path("hotline/", include("hotline.urls")),
 ]
 
 if settings.DEBUG:

@@ -242,4 +242,12 @@ SERVICEDESK = {
     "ROSTER_SEAT_CHECK_LOOKBACK_HOURS": env.int("ROSTER_SEAT_CHECK_LOOKBACK_HOURS", default=48),
     # "My duty" offers the seat sign-in from this many minutes before the shift starts.
     "ROSTER_SIGN_IN_EARLY_MINUTES": env.int("ROSTER_SIGN_IN_EARLY_MINUTES", default=60),
+    # Hotline (docs/hotline.md). HL-5: "answered within three rings" as seconds of ringing.
+    "HOTLINE_ANSWER_SECONDS": env.int("HOTLINE_ANSWER_SECONDS", default=15),
+    # HL-11: default time until a promised call-back is due, in hours (the agent may pick another).
+    "HOTLINE_CALLBACK_HOURS": env.int("HOTLINE_CALLBACK_HOURS", default=4),
+    # CTI: a ringing call pops up at the called seat for this many minutes.
+    "HOTLINE_POPUP_MINUTES": env.int("HOTLINE_POPUP_MINUTES", default=15),
+    # CTI webhook shared secret (header "Authorization: Bearer <token>"); empty refuses every call.
+    "HOTLINE_CTI_TOKEN": env("HOTLINE_CTI_TOKEN", default=""),
 }

@@ -1,9 +1,9 @@
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from zoneinfo import ZoneInfo
 
 from hotline.roster import selectors, services
 from hotline.roster.models import SeatSignIn
