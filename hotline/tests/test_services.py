@@ -14,6 +14,7 @@ from hotline.models import (
     Outcome,
 )
 from onsite.models import ServiceOrder
+from tickets.care.models import Callback
 from servicedesk.core.models import Notification
 from tickets.models import Contact, Customer, Ticket
 from tickets.models.tickets import Status, TicketType
@@ -62,6 +63,9 @@ def test_hl1_solved_call_is_logged_with_every_field_and_resolves_its_ticket():
     assert ticket.created_at == NOW and ticket.channel == "hotline"
     assert ticket.events.filter(kind=HotlineEventKind.CALL_LOGGED, data__call=call.pk).exists()
     assert call.history.count() >= 2
+    # CB-1: the resolved hotline ticket is a service feedback: a callback the next working day.
+    callback = Callback.objects.get(ticket=ticket)
+    assert callback.channel == "hotline" and callback.due_date == datetime.date(2026, 3, 11)
 
 
 def test_hl1_unknown_caller_creates_customer_and_contact():
@@ -211,6 +215,8 @@ def test_hl10_complaint_call_creates_a_complaint_ticket_saying_who_it_is_about()
     assert ticket.type == TicketType.COMPLAINT and ticket.channel == "hotline"
     assert "华信服务" in ticket.description and "迟到两小时" in ticket.description
     assert ticket.status == Status.NEW
+    # HL-10, CB-6: the complaint workflow (verify, decide, answer, callback) attaches itself at once.
+    assert ticket.complaint.due_date > NOW.date()
 
 
 def test_hl10_complaint_cannot_be_linked_to_another_ticket():
