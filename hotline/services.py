@@ -481,20 +481,31 @@ def call_log_submit(
 # --- Queues --------------------------------------------------------------------------------------------
 
 
+def _mark_done(task, *, actor, result: str, now: datetime.datetime, missing: str):
+    """Lock a queue item (promise or duty request) and mark it done with ``result``. Returns the
+    item and whether this call did it (False: it was already done, nothing changes)."""
+    task = type(task).objects.select_for_update().get(pk=task.pk)
+    if task.done_at is not None:
+        return task, False
+    if not _text(result):
+        raise ValidationError({"result": missing})
+    task.done_at, task.done_by, task.result = now, actor, _text(result)
+    task.full_clean()
+    task.save()
+    return task, True
+
+
 @transaction.atomic
 def callback_promise_done(
     *, promise: CallbackPromise, actor, result: str, now: datetime.datetime | None = None
 ) -> CallbackPromise:
     """HL-11: the promised call-back was made; ``result`` says what was reproduced and told."""
     now = _now(now)
-    promise = CallbackPromise.objects.select_for_update().get(pk=promise.pk)
-    if promise.done_at is not None:
+    promise, done_now = _mark_done(
+        promise, actor=actor, result=result, now=now, missing=_("Say what you found and told the customer.")
+    )
+    if not done_now:
         return promise
-    if not _text(result):
-        raise ValidationError({"result": _("Say what you found and told the customer.")})
-    promise.done_at, promise.done_by, promise.result = now, actor, _text(result)
-    promise.full_clean()
-    promise.save()
     ticket_services.ticket_event_record(
         ticket=promise.ticket,
         kind=HotlineEventKind.CALLBACK_DONE,
@@ -512,14 +523,11 @@ def duty_request_complete(
 ) -> DutyRequest:
     """HL-7/HL-8: the duty manager phoned the customer and arranged the visit; the 1-hour clock stops."""
     now = _now(now)
-    request = DutyRequest.objects.select_for_update().get(pk=request.pk)
-    if request.done_at is not None:
+    request, done_now = _mark_done(
+        request, actor=actor, result=result, now=now, missing=_("Write down what you arranged with the customer.")
+    )
+    if not done_now:
         return request
-    if not _text(result):
-        raise ValidationError({"result": _("Write down what you arranged with the customer.")})
-    request.done_at, request.done_by, request.result = now, actor, _text(result)
-    request.full_clean()
-    request.save()
     if request.kind == DutyRequestKind.URGENT_VISIT:
         sla.clock_stop(ticket=request.ticket, kind=ClockKind.DM_CALLBACK, at=now)
     ticket_services.ticket_event_record(

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicedesk.core.workflow import Transition
+from servicedesk.core.workflow import transition as _t
 from staff.calendars import Calendar, add_working_days, intervals_on, next_working_day, working_time_between
 from staff.roles import Role
 
@@ -22,19 +24,6 @@ OWN_ENGINEER = "own_engineer"
 DISPATCH_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DUTY_MANAGER, Role.ADMIN})
 # OS-1: only a service manager approves a visit.
 APPROVE_ROLES = frozenset({Role.SERVICE_MANAGER})
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    by: frozenset[str]
-
-
-def _t(action, label, sources, target, by) -> Transition:
-    return Transition(action, label, frozenset(sources), target, frozenset(by))
 
 
 _BEFORE_VISIT = {S.APPROVED, S.ASSIGNED, S.PRECALL_DONE, S.EN_ROUTE, S.ON_SITE, S.ESCALATED, S.RESCHEDULED}

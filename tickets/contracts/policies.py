@@ -3,12 +3,13 @@ period, the payment due date, lateness and completion. No database access here."
 
 import calendar
 import datetime
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicedesk.core.workflow import Transition
+from servicedesk.core.workflow import transition as _t
 from staff.roles import Role
 
 from .models import RenewalStatus
@@ -17,19 +18,6 @@ S = RenewalStatus
 MANAGERS = frozenset({Role.SERVICE_MANAGER, Role.ADMIN})
 # Callback specialists offer renewals and record the customer's signature; money is the manager's.
 SELLERS = MANAGERS | {Role.CALLBACK_SPECIALIST}
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    by: frozenset[str]
-
-
-def _t(action, label, sources, target, by) -> Transition:
-    return Transition(action, label, frozenset(sources), target, frozenset(by))
 
 
 # CT-3: offered -> signed -> paid -> applied; declined (contract lost) or cancelled before payment.
