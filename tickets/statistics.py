@@ -30,6 +30,10 @@ class Row:
     satisfied: int = 0
 
     @property
+    def has_data(self) -> bool:
+        return any((self.opened, self.resolved, self.clocks_on_time, self.clocks_breached, self.surveys))
+
+    @property
     def sla_percent(self) -> float | None:
         finished = self.clocks_on_time + self.clocks_breached
         return round(100 * self.clocks_on_time / finished, 1) if finished else None
@@ -139,13 +143,21 @@ def monthly_statistics(*, start: datetime.datetime, end: datetime.datetime) -> M
 
     unassigned = str(_("(unassigned)"))
     engineers = [
-        row(names.get(pk, unassigned) if pk else unassigned, by_engineer.get(pk), clocks_by_person.get(pk), satisfaction_people.get(pk))
-        for pk in sorted({*by_engineer, *clocks_by_person, *satisfaction_people}, key=lambda pk: (pk is None, names.get(pk, "")))
+        line
+        for line in (
+            row(names.get(pk, unassigned) if pk else unassigned, by_engineer.get(pk), clocks_by_person.get(pk), satisfaction_people.get(pk))
+            for pk in sorted({*by_engineer, *clocks_by_person, *satisfaction_people}, key=lambda pk: (pk is None, names.get(pk, "")))
+        )
+        if line.has_data
     ]
     no_team = str(_("(no team)"))
     teams = [
-        row(name or no_team, by_team.get(name), clocks_by_team.get(name), satisfaction_teams.get(name))
-        for name in sorted({*by_team, *clocks_by_team, *satisfaction_teams}, key=lambda n: (n is None, n or ""))
+        line
+        for line in (
+            row(name or no_team, by_team.get(name), clocks_by_team.get(name), satisfaction_teams.get(name))
+            for name in sorted({*by_team, *clocks_by_team, *satisfaction_teams}, key=lambda n: (n is None, n or ""))
+        )
+        if line.has_data
     ]
     total = Row(label=str(_("Service centre")))
     for line in engineers:

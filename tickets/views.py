@@ -46,8 +46,8 @@ def ticket_list(request):
 @role_required(*STATISTICS_ROLES)
 def monthly_statistics(request):
     """GN-6: a month's service volume, SLA performance and satisfaction per engineer and team."""
-    form = MonthForm(request.GET or None)
     month = timezone.localdate().replace(day=1)
+    form = MonthForm(request.GET or None, initial={"month": month})
     if form.is_valid() and form.cleaned_data["month"]:
         month = form.cleaned_data["month"].replace(day=1)
     following = (month + datetime.timedelta(days=32)).replace(day=1)

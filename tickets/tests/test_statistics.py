@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from staff.models import Team
 from staff.roles import Role
@@ -42,12 +43,14 @@ def test_gn6_volume_sla_and_satisfaction_per_engineer_and_team():
     _answered(li, overall=2)  # not satisfied
     _answered(zhao, overall=5)
     # One of Li's tickets stays open: its 48 h resolve clock breaches in March. One more opens in April.
-    open_ticket = care.ticket(assignee=li)
+    care.ticket(assignee=li)
     sla.sla_sweep(now=care.NOW + datetime.timedelta(days=10))
     care.ticket(assignee=li, now=datetime.datetime(2026, 4, 2, 10, tzinfo=care.SHANGHAI))
 
+    care.user(Role.ENGINEER, full_name="钱工", team=north)  # nothing this month: not listed
     stats = monthly_statistics(start=MARCH[0], end=MARCH[1])
 
+    assert "钱工" not in [row.label for row in stats.engineers]
     li_row = _month(stats, "李工")
     assert (li_row.opened, li_row.resolved) == (3, 2)
     # On time: respond x3 (assigned at once), resolve x2, callback x2 (answered the next day).
@@ -93,4 +96,6 @@ def test_gn6_statistics_page_for_managers_only(client):
         assert client.get(url).status_code == expected, role
     client.force_login(care.manager())
     assert client.get(url + "?month=bad").status_code == 200  # a bad month shows the current one
+    shown = timezone.localdate().strftime("%Y-%m")
+    assert f'value="{shown}"' in client.get(url).content.decode()  # the month picker shows the month
     assert Callback.objects.count() == 0
