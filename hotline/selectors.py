@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from staff.models import User
 from staff.roles import Role
 
-
 # Reads of the call screen, queues and statistics. Imports inside the functions keep this module
 # import-light: onsite.services imports it while the apps load.
 

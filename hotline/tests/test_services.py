@@ -14,8 +14,8 @@ from hotline.models import (
     Outcome,
 )
 from onsite.models import ServiceOrder
-from tickets.care.models import Callback
 from servicedesk.core.models import Notification
+from tickets.care.models import Callback
 from tickets.models import Contact, Customer, Ticket
 from tickets.models.tickets import Status, TicketType
 from tickets.sla.models import ClockKind, SLAClock

@@ -18,7 +18,18 @@ from staff.tests.factories import UserFactory
 from tickets.models import TicketEvent
 from tickets.sla.models import SLAClock
 
-from .factories import ALL_CHECKS, NOW, SHANGHAI, WINDOW, approved_leave, engineer, order_at, png, service_manager, visit_ticket
+from .factories import (
+    ALL_CHECKS,
+    NOW,
+    SHANGHAI,
+    WINDOW,
+    approved_leave,
+    engineer,
+    order_at,
+    png,
+    service_manager,
+    visit_ticket,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from tickets.policies import ContractState, allowed_transitions, contract_state
 from tickets.models.tickets import Status
+from tickets.policies import ContractState, allowed_transitions, contract_state
 
 START = datetime.date(2026, 1, 1)
 END = datetime.date(2026, 12, 31)

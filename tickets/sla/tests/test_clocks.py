@@ -5,8 +5,8 @@ import zoneinfo
 
 import pytest
 
-from staff.selectors import work_calendar_default
 from staff.roles import Role
+from staff.selectors import work_calendar_default
 from tickets import services as ticket_services
 from tickets.models.tickets import Priority, Status
 from tickets.sla import services
