@@ -261,3 +261,13 @@ def test_gn2_ticket_record_keeps_customer_product_serial_fault_contact_and_handl
     html = agent_client.get(ticket.get_absolute_url()).content.decode()
     for kept in ("华东电力设计院", "ERP 9", "SN-GN2-0001", "Month-end report stops at 80 %", "陈工", "13911112222", "Rebuilt the report index"):
         assert kept in html, kept
+
+
+def test_hl10_complaint_ticket_page_links_to_its_complaint_workflow(agent_client, agent):
+    ticket = services.ticket_create(
+        customer=CustomerFactory(), subject="Rude engineer", description="d", type="complaint", created_by=agent
+    )
+    html = agent_client.get(ticket.get_absolute_url()).content.decode()
+    assert ticket.complaint.get_absolute_url() in html
+    plain = services.ticket_create(customer=CustomerFactory(), subject="s", description="d", created_by=agent)
+    assert 'id="ticket-complaint"' not in agent_client.get(plain.get_absolute_url()).content.decode()
