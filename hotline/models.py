@@ -110,6 +110,8 @@ class CallLog(models.Model):
         verbose_name = _("hotline call")
         verbose_name_plural = _("hotline calls")
         indexes = [
+            # The call list's order (newest first), so deep pages need no sort.
+            models.Index(fields=["-started_at", "-id"], name="hotline_call_list_idx"),
             models.Index(fields=["agent", "-started_at"], name="hotline_call_agent_idx"),
             models.Index(fields=["seat", "-started_at"], name="hotline_call_seat_idx"),
             models.Index(fields=["customer", "-started_at"], name="hotline_call_customer_idx"),

@@ -1,7 +1,8 @@
 """GN-6: monthly statistics of service volume, SLA performance and satisfaction, per engineer and team.
 
 Reads only, aggregated in the database: one grouped query per table, whatever the number of tickets,
-clocks or people. Satisfaction comes from the callback surveys (``tickets.care``).
+clocks or people; team rows are folded from the grouped per-person rows. Satisfaction comes from
+the callback surveys (``tickets.care``).
 """
 
 import datetime
@@ -53,121 +54,94 @@ class MonthlyStatistics:
     channels: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _month_counts(start, end):
-    in_month = Q(created_at__gte=start, created_at__lt=end)
-    resolved = Q(resolved_at__gte=start, resolved_at__lt=end)
-    return {
-        "opened": Count("id", filter=in_month),
-        "resolved": Count("id", filter=resolved),
-    }, in_month | resolved
+_FIELDS = ("opened", "resolved", "clocks_on_time", "clocks_breached", "surveys", "satisfied")
 
 
-def _clock_counts(start, end):
+def _person_counts(start, end) -> tuple[dict[int | None, Row], dict[str, int]]:
+    """Per person (id, None = unassigned) the month's counts, and the new tickets per channel.
+
+    One grouped query per table, each on an index range: tickets opened (created_at, grouped by
+    assignee and channel), tickets resolved (partial resolved_at index), SLA clocks due in the month
+    (a clock counts for its owner, else the ticket's assignee: met on time or breached; cancelled
+    ones left out) and callback answers (CB-5)."""
+    from tickets.care.models import SurveyResponse
     from tickets.sla.models import SLAClock
 
-    # A clock counts in the month its deadline falls in: on time (met, never breached) or breached.
-    clocks = SLAClock.objects.filter(due_at__gte=start, due_at__lt=end, cancelled_at__isnull=True)
-    counts = {
-        "on_time": Count("id", filter=Q(met_at__isnull=False, breached_at__isnull=True)),
-        "breached": Count("id", filter=Q(breached_at__isnull=False)),
-    }
-    return clocks, counts
+    people: dict[int | None, Row] = {}
+    channels: dict[str, int] = {}
 
+    def add(pk, **counts) -> None:
+        line = people.setdefault(pk, Row(label=""))
+        for name, value in counts.items():
+            setattr(line, name, getattr(line, name) + value)
 
-def _satisfaction(start, end, *, by: str) -> dict:
-    """{engineer id or team name: (surveys, satisfied)} from the callback survey answers (CB-5)."""
-    from tickets.care.models import SurveyResponse
-
-    key = {"engineer": "engineer", "team": "engineer__team__name"}[by]
-    rows = (
-        SurveyResponse.objects.filter(satisfied__isnull=False, answered_at__gte=start, answered_at__lt=end)
-        .values(key)
-        .annotate(total=Count("id"), happy=Count("id", filter=Q(satisfied=True)))
-        .order_by()
-    )
-    return {row[key]: (row["total"], row["happy"]) for row in rows}
-
-
-def monthly_statistics(*, start: datetime.datetime, end: datetime.datetime) -> MonthlyStatistics:
-    ticket_counts, ticket_filter = _month_counts(start, end)
-    tickets = Ticket.objects.filter(ticket_filter)
-    clocks, clock_counts = _clock_counts(start, end)
-
-    by_engineer = {
-        r["assignee"]: r for r in tickets.values("assignee").annotate(**ticket_counts).order_by()
-    }
-    clocks_by_person = {
-        r["person"]: r
-        for r in clocks.annotate(person=Coalesce(F("owner_id"), F("ticket__assignee_id")))
-        .values("person")
-        .annotate(**clock_counts)
-        .order_by()
-    }
-    by_team = {
-        r["assignee__team__name"]: r
-        for r in tickets.values("assignee__team__name").annotate(**ticket_counts).order_by()
-    }
-    clocks_by_team = {
-        r["team"]: r
-        for r in clocks.annotate(team=Coalesce(F("owner__team__name"), F("ticket__assignee__team__name")))
-        .values("team")
-        .annotate(**clock_counts)
-        .order_by()
-    }
-    satisfaction_people = _satisfaction(start, end, by="engineer")
-    satisfaction_teams = _satisfaction(start, end, by="team")
-    channels = dict(
+    opened = (
         Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-        .values_list("channel")
+        .values("assignee", "channel")
         .annotate(n=Count("id"))
         .order_by()
     )
+    for row in opened:
+        add(row["assignee"], opened=row["n"])
+        channels[row["channel"]] = channels.get(row["channel"], 0) + row["n"]
+    resolved = (
+        Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end)
+        .values("assignee")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in resolved:
+        add(row["assignee"], resolved=row["n"])
+    clocks = (
+        SLAClock.objects.filter(due_at__gte=start, due_at__lt=end, cancelled_at__isnull=True)
+        .annotate(person=Coalesce(F("owner_id"), F("ticket__assignee_id")))
+        .values("person")
+        .annotate(
+            on_time=Count("id", filter=Q(met_at__isnull=False, breached_at__isnull=True)),
+            breached=Count("id", filter=Q(breached_at__isnull=False)),
+        )
+        .order_by()
+    )
+    for row in clocks:
+        add(row["person"], clocks_on_time=row["on_time"], clocks_breached=row["breached"])
+    answers = (
+        SurveyResponse.objects.filter(satisfied__isnull=False, answered_at__gte=start, answered_at__lt=end)
+        .values("engineer")
+        .annotate(total=Count("id"), happy=Count("id", filter=Q(satisfied=True)))
+        .order_by()
+    )
+    for row in answers:
+        add(row["engineer"], surveys=row["total"], satisfied=row["happy"])
+    return people, channels
 
-    people_ids = {pk for pk in (*by_engineer, *clocks_by_person, *satisfaction_people) if pk is not None}
-    names = {
-        user.pk: user.display_name
-        for user in User.objects.filter(pk__in=people_ids).only("pk", "full_name", "first_name", "last_name", "username")
+
+def monthly_statistics(*, start: datetime.datetime, end: datetime.datetime) -> MonthlyStatistics:
+    people, channels = _person_counts(start, end)
+    staff = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=[pk for pk in people if pk is not None])
+        .select_related("team")
+        .only("pk", "full_name", "first_name", "last_name", "username", "team__name")
     }
-
-    def row(label, tickets_row, clocks_row, satisfaction) -> Row:
-        surveys, satisfied = satisfaction or (0, 0)
-        return Row(
-            label=label,
-            opened=(tickets_row or {}).get("opened", 0),
-            resolved=(tickets_row or {}).get("resolved", 0),
-            clocks_on_time=(clocks_row or {}).get("on_time", 0),
-            clocks_breached=(clocks_row or {}).get("breached", 0),
-            surveys=surveys,
-            satisfied=satisfied,
-        )
-
-    unassigned = str(_("(unassigned)"))
-    engineers = [
-        line
-        for line in (
-            row(names.get(pk, unassigned) if pk else unassigned, by_engineer.get(pk), clocks_by_person.get(pk), satisfaction_people.get(pk))
-            for pk in sorted({*by_engineer, *clocks_by_person, *satisfaction_people}, key=lambda pk: (pk is None, names.get(pk, "")))
-        )
-        if line.has_data
-    ]
-    no_team = str(_("(no team)"))
-    teams = [
-        line
-        for line in (
-            row(name or no_team, by_team.get(name), clocks_by_team.get(name), satisfaction_teams.get(name))
-            for name in sorted({*by_team, *clocks_by_team, *satisfaction_teams}, key=lambda n: (n is None, n or ""))
-        )
-        if line.has_data
-    ]
+    unassigned, no_team = str(_("(unassigned)")), str(_("(no team)"))
+    # Teams are folded from the per-person rows (a few dozen already grouped rows, not tickets).
+    teams: dict[str, Row] = {}
     total = Row(label=str(_("Service centre")))
-    for line in engineers:
-        for attr in ("opened", "resolved", "clocks_on_time", "clocks_breached", "surveys", "satisfied"):
-            setattr(total, attr, getattr(total, attr) + getattr(line, attr))
+    for pk, line in people.items():
+        user = staff.get(pk)
+        line.label = user.display_name if user else unassigned
+        team_name = user.team.name if user and user.team else no_team
+        team = teams.setdefault(team_name, Row(label=team_name))
+        for name in _FIELDS:
+            setattr(team, name, getattr(team, name) + getattr(line, name))
+            setattr(total, name, getattr(total, name) + getattr(line, name))
     return MonthlyStatistics(
         start=start,
         end=end,
         total=total,
-        engineers=engineers,
-        teams=teams,
+        engineers=sorted(
+            (line for pk, line in people.items() if line.has_data), key=lambda line: (line.label == unassigned, line.label)
+        ),
+        teams=sorted((line for line in teams.values() if line.has_data), key=lambda line: (line.label == no_team, line.label)),
         channels=[(label, channels.get(value, 0)) for value, label in Channel.choices],
     )

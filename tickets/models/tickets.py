@@ -149,6 +149,8 @@ class Ticket(models.Model):
             models.Index(fields=["is_open", "-created_at", "-id"], name="tickets_open_created_idx"),
             # The start page counts open tickets by status and assignee from the index alone.
             models.Index(fields=["is_open", "status", "assignee"], name="tickets_open_status_idx"),
+            # GN-6: tickets resolved in a month (monthly statistics) walk this index.
+            models.Index(fields=["resolved_at"], condition=Q(resolved_at__isnull=False), name="tickets_resolved_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="tickets_ticket_status_valid"),
