@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline.roster.models import Seat
 from hotline.roster.selectors import seat_of
 from hotline.roster.services import seat_sign_in
+from servicedesk.core.dates import local_midnight
 from staff.permissions import role_required
 from tickets.models import Installation
 from tickets.remote.forms import add_service_errors
@@ -193,10 +194,6 @@ def seat_sign_in_view(request):
 # --- Calls -------------------------------------------------------------------------------------------------
 
 
-def _local_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 @require_GET
 @role_required(*LIST_ROLES)
 def call_list(request):
@@ -208,8 +205,8 @@ def call_list(request):
             "search": data["q"],
             "outcome": data["outcome"],
             "unlogged": data["unlogged"],
-            "start": _local_start(data["start"]) if data["start"] else None,
-            "end": _local_start(data["end"] + datetime.timedelta(days=1)) if data["end"] else None,
+            "start": local_midnight(data["start"]) if data["start"] else None,
+            "end": local_midnight(data["end"] + datetime.timedelta(days=1)) if data["end"] else None,
         }
     page = Paginator(selectors.call_list(**filters), settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
@@ -297,8 +294,8 @@ def stats(request):
     result = None
     if form.is_valid():
         result = selectors.call_stats(
-            start=_local_start(form.cleaned_data["start"]),
-            end=_local_start(form.cleaned_data["end"] + datetime.timedelta(days=1)),
+            start=local_midnight(form.cleaned_data["start"]),
+            end=local_midnight(form.cleaned_data["end"] + datetime.timedelta(days=1)),
             threshold_seconds=threshold,
         )
     return render(request, "hotline/stats.html", {"form": form, "stats": result, "threshold": threshold})

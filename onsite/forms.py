@@ -225,5 +225,3 @@ class CalendarForm(forms.Form):
     )
 
 
-class MonthForm(forms.Form):
-    month = forms.DateField(label=_("Month"), required=False, input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))

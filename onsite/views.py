@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.dates import month_bounds
+from servicedesk.core.forms import month_chosen
 from staff.permissions import role_required
 from staff.roles import Role
 from tickets.remote.forms import add_service_errors
@@ -495,15 +497,9 @@ def visit_calendar(request):
 @role_required(*ORDER_MANAGER_ROLES)
 def reports(request):
     """OS-9 company-caused misses per engineer, OS-10 satisfaction, OS-11 factory repairs."""
-    form = forms.MonthForm(request.GET or None)
+    form, month = month_chosen(request.GET)
     today = timezone.localdate()
-    month = today.replace(day=1)
-    if form.is_valid() and form.cleaned_data["month"]:
-        month = form.cleaned_data["month"].replace(day=1)
-    following = (month + datetime.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(month, datetime.time(0), tzinfo=tz)
-    end = datetime.datetime.combine(following, datetime.time(0), tzinfo=tz)
+    start, end = month_bounds(month)
     satisfaction = selectors.satisfaction_summary(start=start, end=end)
     repairs = [
         (part, policies.factory_repair_overdue(due_on=part.factory_due_on, returned_on=None, today=today))

@@ -6,11 +6,12 @@ whom, penalty amounts (ST-13), complaint repeat rules (ST-6, ST-7) and travel al
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from servicedesk.core.dates import add_months
 
 from .calendars import Calendar, intervals_on, is_working_day
 from .models.attendance import DayReason, DayStatus, IncidentKind
@@ -157,23 +158,12 @@ def penalty_amount_allowed(*, amount: Decimal, amount_min: Decimal, amount_max: 
     return amount_min <= amount <= amount_max
 
 
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month_start(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 # --- Complaints (ST-6, ST-7) ------------------------------------------------------------------------
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same calendar day ``months`` earlier (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+    """ST-7: the same calendar day ``months`` earlier (the month's last day when it is shorter)."""
+    return add_months(day, -months)
 
 
 def complaint_penalties(
@@ -255,6 +245,3 @@ def claim_due_on(*, returned_at: datetime.datetime, tz: ZoneInfo, within_days: i
     return returned_at.astimezone(tz).date() + datetime.timedelta(days=within_days)
 
 
-def local_midnight(day: datetime.date, tz: ZoneInfo) -> datetime.datetime:
-    """The aware start of ``day`` in ``tz``."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When, Window
 from django.utils import timezone
 
+from servicedesk.core.dates import add_months
+
 from .calendars import Calendar
 from .models import (
     Assessment,
@@ -27,7 +29,7 @@ from .models import (
     WorkCalendar,
     WorkingHours,
 )
-from .policies import next_month_start, sees_all_staff_records
+from .policies import sees_all_staff_records
 from .roles import Role
 
 
@@ -128,7 +130,7 @@ def decidable_by(queryset: QuerySet, *, user, field: str = "employee") -> QueryS
 
 def attendance_month(*, employee, month: datetime.date) -> QuerySet:
     """The employee's classified days of one month, oldest first (at most 31 rows)."""
-    return AttendanceDay.objects.filter(employee=employee, day__gte=month, day__lt=next_month_start(month)).order_by(
+    return AttendanceDay.objects.filter(employee=employee, day__gte=month, day__lt=add_months(month, 1)).order_by(
         "day"
     )
 

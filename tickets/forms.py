@@ -95,12 +95,3 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), queryset=staff_assignable(), required=False, empty_label=_("Unassigned")
     )
-
-
-class MonthForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )

@@ -1,6 +1,5 @@
 """Ticket and customer pages. Views parse input, call a selector or a service, and render."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.dates import month_bounds
+from servicedesk.core.forms import month_chosen
 from staff.permissions import role_required
 
 from . import selectors, services, statistics
 from .filters import TicketFilter
-from .forms import AssignForm, CommentForm, MonthForm, TicketCreateForm, TicketEditForm, TransitionForm
+from .forms import AssignForm, CommentForm, TicketCreateForm, TicketEditForm, TransitionForm
 from .models import Customer
 from .policies import TRANSITIONS, TransitionNotAllowed, allowed_transitions
 from .selectors import STATISTICS_ROLES, TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES
@@ -46,16 +47,9 @@ def ticket_list(request):
 @role_required(*STATISTICS_ROLES)
 def monthly_statistics(request):
     """GN-6: a month's service volume, SLA performance and satisfaction per engineer and team."""
-    month = timezone.localdate().replace(day=1)
-    form = MonthForm(request.GET or None, initial={"month": month})
-    if form.is_valid() and form.cleaned_data["month"]:
-        month = form.cleaned_data["month"].replace(day=1)
-    following = (month + datetime.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    stats = statistics.monthly_statistics(
-        start=datetime.datetime.combine(month, datetime.time(0), tzinfo=tz),
-        end=datetime.datetime.combine(following, datetime.time(0), tzinfo=tz),
-    )
+    form, month = month_chosen(request.GET)
+    start, end = month_bounds(month)
+    stats = statistics.monthly_statistics(start=start, end=end)
     return render(
         request,
         "tickets/statistics.html",

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.core.dates import local_midnight
+
 from .. import policies
 from ..calendars import work_start
 from ..models import (
@@ -118,7 +120,7 @@ class _DayFacts:
 
     def __init__(self, day: datetime.date):
         tz = timezone.get_current_timezone()
-        day_begins = policies.local_midnight(day, tz)
+        day_begins = local_midnight(day, tz)
         day_ends = day_begins + datetime.timedelta(days=1)
         self.sign_ins = dict(SignIn.objects.filter(day=day).values_list("employee_id", "signed_in_at"))
         self.notices = dict(SiteVisitNotice.objects.filter(day=day).values_list("employee_id", "given_at"))

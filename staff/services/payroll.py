@@ -9,7 +9,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import policies
+from servicedesk.core.dates import month_bounds, month_start
+
 from ..models import DeductionLine, DeductionRun, FundEntry, PenaltyProposal
 from ..selectors import fund_balance
 
@@ -22,7 +23,7 @@ def _locked_error(run: DeductionRun) -> ValidationError:
 def deduction_run_prepare(*, month: datetime.date, actor, now: datetime.datetime) -> DeductionRun:
     """ST-13: (re)build the month's run from the confirmed fines not deducted yet, confirmed before
     the month ended; one line per employee. An exported run is locked and refuses."""
-    month = policies.month_start(month)
+    month = month_start(month)
     run = DeductionRun.objects.select_for_update().filter(month=month).first()
     if run is not None and run.is_locked:
         raise _locked_error(run)
@@ -31,7 +32,7 @@ def deduction_run_prepare(*, month: datetime.date, actor, now: datetime.datetime
     run.prepared_by, run.prepared_at = actor, now
     run.full_clean()
     run.save()
-    cutoff = policies.local_midnight(policies.next_month_start(month), timezone.get_current_timezone())
+    cutoff = month_bounds(month)[1]
     PenaltyProposal.objects.filter(deduction_run=run).update(deduction_run=None)
     PenaltyProposal.objects.filter(
         status=PenaltyProposal.Status.CONFIRMED, deduction_run__isnull=True, decided_at__lt=cutoff

@@ -14,6 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.core.dates import local_midnight
+
 from .. import policies
 from ..models import ConfirmedComplaint, PenaltyProposal, PenaltyRule, User
 from ..models.penalties import source_key
@@ -177,7 +179,7 @@ def complaint_confirmed_record(
     if not created:
         return complaint, []
     tz = timezone.get_current_timezone()
-    window_start = policies.local_midnight(
+    window_start = local_midnight(
         policies.months_before(timezone.localdate(confirmed_at, tz), settings.SERVICEDESK["COMPLAINT_WINDOW_MONTHS"]),
         tz,
     )

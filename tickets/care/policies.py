@@ -70,16 +70,6 @@ def meets_target(*, percent: float | None, target: int) -> bool | None:
     return percent > target
 
 
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def months_back(day: datetime.date, months: int) -> datetime.date:
-    """The first day of the month ``months`` months before ``day``'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 VERIFY_ROUTES_NEED = {
     "partner": ("partner_name", "verification"),
     "product": ("vendor_reference",),

@@ -10,6 +10,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from servicedesk.core.dates import add_months, local_midnight, month_bounds, month_start
+
 from . import policies
 from .models import (
     AttemptOutcome,
@@ -97,10 +99,6 @@ class SatisfactionRow:
     meets: bool | None
 
 
-def _local_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(0), tzinfo=timezone.get_current_timezone())
-
-
 def _rows(values, *, key, label, target) -> list[SatisfactionRow]:
     rows = []
     for row in values:
@@ -121,7 +119,7 @@ def _rows(values, *, key, label, target) -> list[SatisfactionRow]:
 def _rated(start: datetime.date, end: datetime.date) -> QuerySet[SurveyResponse]:
     """Responses with a satisfaction verdict answered in [start, end) (local days)."""
     return SurveyResponse.objects.filter(
-        satisfied__isnull=False, answered_at__gte=_local_start(start), answered_at__lt=_local_start(end)
+        satisfied__isnull=False, answered_at__gte=local_midnight(start), answered_at__lt=local_midnight(end)
     )
 
 
@@ -164,10 +162,10 @@ def satisfaction_by_month(*, start: datetime.date, end: datetime.date, channel: 
         timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
         for row in queryset.annotate(month=TruncMonth("answered_at")).values("month").annotate(**_COUNTS).order_by("month")
     }
-    months, day = [], policies.month_start(start)
+    months, day = [], month_start(start)
     while day < end:
         months.append(found.get(day, {"month": day, "total": 0, "happy": 0}) | {"month": day})
-        day = policies.months_back(day, -1)
+        day = add_months(day, 1)
     return _rows(months, key="month", label=lambda row: row["month"].strftime("%Y-%m"), target=target)
 
 
@@ -190,8 +188,9 @@ class MonthlyReport:
 def callback_report(*, month: datetime.date, today: datetime.date | None = None) -> MonthlyReport:
     """CB-4: the month's callbacks in four queries, whatever the number of rows."""
     today = today or timezone.localdate()
-    start, end = policies.month_start(month), policies.months_back(month, -1)
-    since, until = _local_start(start), _local_start(end)
+    start = month_start(month)
+    end = add_months(start, 1)
+    since, until = month_bounds(start)
     cutoff = min(today, end)
     in_month = Q(done_at__gte=since, done_at__lt=until)
     counts = Callback.objects.aggregate(

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from servicedesk.core.dates import add_months
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
-from . import forms, policies, selectors, services
+from . import forms, selectors, services
 from .apps import CALLBACK_ROLES, COMPLAINT_READER_ROLES, REPORT_ROLES
 from .models import CallbackStatus, ComplaintDecision, ComplaintStatus, ResponseVia, SurveyResponse
 
@@ -168,8 +169,8 @@ def _month_form(request):
 @role_required(*REPORT_ROLES)
 def satisfaction(request):
     form, month, channel = _month_form(request)
-    end = policies.months_back(month, -1)
-    start = policies.months_back(month, 5)
+    end = add_months(month, 1)
+    start = add_months(month, -5)
     context = {
         "form": form,
         "month": month,

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from servicedesk.core.dates import add_months, month_start
 from staff.models import User
 from tickets.models import Customer, Installation, Product, ServiceContract
 
@@ -73,7 +74,7 @@ def seed_demo(*, now, log) -> None:
         return
     for months_ago, amount in TARGETS.items():
         SalesTarget.objects.get_or_create(
-            month=policies.add_months(policies.month_start(today), -months_ago),
+            month=add_months(month_start(today), -months_ago),
             defaults={"amount": Decimal(amount), "count": 2, "updated_by": manager},
         )
     if Renewal.objects.exists():
@@ -97,7 +98,7 @@ def seed_demo(*, now, log) -> None:
         product = Product.objects.filter(code=product_code).first()
         if customer is None or product is None:
             continue
-        signed_day = policies.add_months(today, -months_ago).replace(day=min(5 + 3 * index, 28))
+        signed_day = add_months(today, -months_ago).replace(day=min(5 + 3 * index, 28))
         old_end = signed_day + datetime.timedelta(days=20)
         contract = ServiceContract.objects.create(
             number=f"SC-R{index + 1:03d}", customer=customer, level="standard",

@@ -1,13 +1,13 @@
 """Pure rules of contract renewals (CT-1, CT-3, CT-4): the status table, who may act, the proposed
 period, the payment due date, lateness and completion. No database access here."""
 
-import calendar
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicedesk.core.dates import add_months
 from servicedesk.core.workflow import Transition
 from servicedesk.core.workflow import transition as _t
 from staff.roles import Role
@@ -53,13 +53,6 @@ def refusal(*, status: str, action: str, roles: frozenset[str]) -> str | None:
 def actions_for(*, status: str, roles: frozenset[str]) -> list[Transition]:
     """The buttons to show on a renewal page."""
     return [t for t in TRANSITIONS.values() if refusal(status=status, action=t.action, roles=roles) is None]
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` moved by whole months, clamped to the end of a shorter month (Jan 31 + 1 = Feb 28/29)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def proposed_period(*, current_end: datetime.date, months: int) -> tuple[datetime.date, datetime.date]:
@@ -136,10 +129,6 @@ def payment_problem(
             "price": price,
         }
     return problems
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 def percent_complete(*, actual: Decimal, target: Decimal | None) -> Decimal | None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from servicedesk.core.dates import add_months, month_start
 from tickets.models import Installation, ServiceContract
 
 from . import policies
@@ -58,8 +59,8 @@ def renewal_list(
     if overdue:
         queryset = queryset.filter(_overdue_q(today))
     if month is not None:
-        month = policies.month_start(month)
-        queryset = queryset.filter(signed_on__gte=month, signed_on__lt=policies.add_months(month, 1))
+        month = month_start(month)
+        queryset = queryset.filter(signed_on__gte=month, signed_on__lt=add_months(month, 1))
     if search:
         queryset = queryset.filter(
             Q(contract__number__icontains=search) | Q(contract__customer__name__icontains=search)
@@ -141,12 +142,12 @@ def sales_year(*, year: int) -> dict:
 
 
 def sales_target_for(*, month: datetime.date) -> SalesTarget | None:
-    return SalesTarget.objects.filter(month=policies.month_start(month)).first()
+    return SalesTarget.objects.filter(month=month_start(month)).first()
 
 
 def sales_month(*, day: datetime.date) -> dict:
     """CT-4: the progress of the month containing ``day`` (two queries)."""
-    month = policies.month_start(day)
+    month = month_start(day)
     target = SalesTarget.objects.filter(month=month).first()
-    sold = _sold_by_month(month, policies.add_months(month, 1)).get(month)
+    sold = _sold_by_month(month, add_months(month, 1)).get(month)
     return _month_row(month, target, sold)

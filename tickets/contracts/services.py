@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.core.dates import month_start
 from servicedesk.core.services import notification_send
 from staff.models import User
 from staff.roles import Role
@@ -473,7 +474,7 @@ def sales_target_set(
     """CT-4: set (or change) the service-contract sales target of ``month`` (any day of it)."""
     if not actor.has_role(*policies.MANAGERS):
         raise ValidationError(_("Only a service manager sets the sales targets."))
-    month = policies.month_start(month)
+    month = month_start(month)
     target = SalesTarget.objects.select_for_update().filter(month=month).first() or SalesTarget(month=month)
     target.amount, target.count, target.note, target.updated_by = amount, count, note.strip(), actor
     return _save(target)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.dates import month_start
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 from tickets.sla.models import ContractReminder
@@ -290,7 +291,7 @@ def targets(request, year=None):
     return render(
         request,
         "contracts/targets.html",
-        {"year": year, "sales": selectors.sales_year(year=year), "this_month": policies.month_start(today)},
+        {"year": year, "sales": selectors.sales_year(year=year), "this_month": month_start(today)},
     )
 
 
