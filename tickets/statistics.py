@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from staff.models import User
 
+from .care import policies as care_policies
 from .models import Ticket
 from .models.tickets import Channel
 
@@ -41,7 +42,9 @@ class Row:
 
     @property
     def satisfaction_percent(self) -> float | None:
-        return round(100 * self.satisfied / self.surveys, 1) if self.surveys else None
+        return care_policies.satisfaction_percent(  # CB-5: one definition of the satisfied share
+            satisfied=self.satisfied, total=self.surveys
+        )
 
 
 @dataclass
