@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from hotline.roster.models import Seat
 from hotline.roster.selectors import seat_of
 from hotline.roster.services import seat_sign_in
 from servicedesk.core.dates import local_midnight
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.models import Installation
 from tickets.remote.forms import add_service_errors
@@ -208,7 +208,7 @@ def call_list(request):
             "start": local_midnight(data["start"]) if data["start"] else None,
             "end": local_midnight(data["end"] + datetime.timedelta(days=1)) if data["end"] else None,
         }
-    page = Paginator(selectors.call_list(**filters), settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.call_list(**filters))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "hotline/call_list.html", {"form": form, "page": page, "query": query})
 

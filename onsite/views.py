@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from staff.roles import Role
 from tickets.remote.forms import add_service_errors
@@ -29,10 +29,6 @@ from .signatures import signature_from_data_url
 # Steps the engineer (or a manager on their behalf) takes.
 ENGINEER_ROLES = (Role.ENGINEER,)
 FOLLOW_UP_ROLES = (Role.ENGINEER, *ORDER_MANAGER_ROLES)
-
-
-def _page(request, queryset, size=None):
-    return Paginator(queryset, size or settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
 
 
 def _query(request) -> str:
@@ -85,7 +81,7 @@ def order_list(request):
             "engineer": form.cleaned_data["engineer"],
             "search": form.cleaned_data["q"].strip(),
         }
-    page = _page(request, selectors.order_list(user=request.user, **filters))
+    page = page_of(request, selectors.order_list(user=request.user, **filters))
     return render(request, "onsite/order_list.html", {"form": form, "page": page, "query": _query(request)})
 
 
@@ -472,7 +468,7 @@ def visit_calendar(request):
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(days[0], datetime.time(0), tzinfo=tz)
     end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
-    page = _page(request, selectors.calendar_engineers(user=request.user, engineer_id=engineer.pk if engineer else None))
+    page = page_of(request, selectors.calendar_engineers(user=request.user, engineer_id=engineer.pk if engineer else None))
     grid = selectors.calendar_visits(engineers=list(page.object_list), start=start, end=end)
     rows = [{"engineer": e, "days": [grid.get(e.pk, {}).get(d, []) for d in days]} for e in page.object_list]
     step = datetime.timedelta(days=7 if view == "week" else 1)

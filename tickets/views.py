@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
 from . import selectors, services, statistics
@@ -24,16 +24,12 @@ from .policies import TRANSITIONS, TransitionNotAllowed, allowed_transitions
 from .selectors import STATISTICS_ROLES, TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES
 
 
-def _page_size() -> int:
-    return settings.SERVICEDESK["PAGE_SIZE"]
-
-
 @require_GET
 @role_required(*TICKET_ROLES)
 def ticket_list(request):
     filterset = TicketFilter(request.GET or None, queryset=selectors.ticket_list(user=request.user))
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = Paginator(queryset, _page_size()).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -194,7 +190,7 @@ def ticket_assign(request, number):
 def customer_list(request):
     text = request.GET.get("q", "").strip()
     queryset = selectors.customer_list(search=text)
-    page = Paginator(queryset, _page_size()).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     query = urlencode({"q": text}) if text else ""
     return render(request, "tickets/customer_list.html", {"page": page, "q": text, "query": query})
 

@@ -6,12 +6,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
@@ -27,10 +27,6 @@ from .policies import (
 from .selectors import SUPERVISOR_ROLES, TRAINING_ROLES
 
 
-def _page(request, queryset):
-    return Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
-
-
 def _query(request) -> str:
     return urlencode({k: v for k, v in request.GET.items() if k != "page"})
 
@@ -43,7 +39,7 @@ def _query(request) -> str:
 def plan_list(request):
     form = forms.PlanFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = _page(request, selectors.plan_list(user=request.user, status=status))
+    page = page_of(request, selectors.plan_list(user=request.user, status=status))
     return render(request, "training/plan_list.html", {"form": form, "page": page, "query": _query(request)})
 
 
@@ -301,7 +297,7 @@ def plan_close(request, pk):
 def project_list(request):
     form = forms.ProjectFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = _page(request, selectors.project_list(user=request.user, status=status))
+    page = page_of(request, selectors.project_list(user=request.user, status=status))
     return render(request, "training/project_list.html", {"form": form, "page": page, "query": _query(request)})
 
 

@@ -1,15 +1,9 @@
 """Helpers shared by the staff views."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import render as django_render
 
 from ..roles import APPROVER_ROLES, FUND_ROLES, PAYROLL_ROLES
-
-
-def page_of(request, queryset):
-    return Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
 
 
 def render(request, template: str, context: dict):

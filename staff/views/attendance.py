@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
 from .. import selectors, services
@@ -15,7 +16,7 @@ from ..calendars import work_start
 from ..forms import IncidentForm, SiteNoticeForm
 from ..models import SignIn, WorkCalendar
 from ..roles import APPROVER_ROLES, MANAGER_DECISION_ROLES, STAFF_ROLES
-from ._common import form_submit, page_of, render
+from ._common import form_submit, render
 
 
 def _month_from(request, today: datetime.date) -> datetime.date:

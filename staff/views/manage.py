@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
 from .. import selectors, services
 from ..forms import AssessmentForm
 from ..roles import APPROVER_ROLES, STAFF_ROLES
-from ._common import form_submit, page_of, render
+from ._common import form_submit, render
 
 INBOX_SIZE = 50
 

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
 from .. import selectors, services
 from ..forms import FundSpendForm, PrepareRunForm
 from ..models import DeductionRun
 from ..roles import FUND_ROLES, PAYROLL_ROLES
-from ._common import form_submit, page_of, render
+from ._common import form_submit, render
 
 
 @role_required(*PAYROLL_ROLES)

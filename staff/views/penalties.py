@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
 from .. import policies, selectors, services
 from ..forms import PenaltyConfirmForm, PenaltyWaiveForm, StatementForm
 from ..models import PenaltyProposal
 from ..roles import MANAGER_DECISION_ROLES, STAFF_ROLES
-from ._common import form_submit, page_of, render
+from ._common import form_submit, render
 
 
 @require_GET

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicedesk.core.dates import add_months
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
@@ -24,10 +24,6 @@ from .apps import CALLBACK_ROLES, COMPLAINT_READER_ROLES, REPORT_ROLES
 from .models import CallbackStatus, ComplaintDecision, ComplaintStatus, ResponseVia, SurveyResponse
 
 HANDLER_ROLES = services.HANDLER_ROLES
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
 
 
 def _query(request) -> str:
@@ -43,7 +39,7 @@ def queue(request):
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    page = _page(request, selectors.callback_queue(filters=filters, today=today))
+    page = page_of(request, selectors.callback_queue(filters=filters, today=today))
     return render(request, "care/queue.html", {"form": form, "page": page, "query": _query(request), "today": today})
 
 
@@ -231,7 +227,7 @@ def report_csv(request):
 def complaint_list(request):
     form = forms.ComplaintFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = _page(request, selectors.complaint_list(filters=filters))
+    page = page_of(request, selectors.complaint_list(filters=filters))
     return render(
         request, "care/complaint_list.html", {"form": form, "page": page, "query": _query(request), "today": timezone.localdate()}
     )

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,16 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.dates import month_start
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 from tickets.sla.models import ContractReminder
 
 from . import forms, policies, selectors, services
 from .apps import MANAGER_ROLES, SELLER_ROLES, VIEWER_ROLES
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
 
 
 def _query(request) -> str:
@@ -40,7 +36,7 @@ def _query(request) -> str:
 def contract_list(request):
     form = forms.ContractSearchForm(request.GET or None)
     search = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = _page(request, selectors.contract_list(search=search))
+    page = page_of(request, selectors.contract_list(search=search))
     return render(
         request,
         "contracts/contract_list.html",
@@ -128,7 +124,7 @@ def renewal_list(request):
             "search": form.cleaned_data["q"].strip(),
         }
     today = timezone.localdate()
-    page = _page(request, selectors.renewal_list(today=today, **filters))
+    page = page_of(request, selectors.renewal_list(today=today, **filters))
     return render(
         request,
         "contracts/renewal_list.html",
@@ -147,7 +143,7 @@ def renewal_list(request):
 @role_required(*MANAGER_ROLES)
 def overdue_list(request):
     today = timezone.localdate()
-    page = _page(request, selectors.renewals_overdue(today=today))
+    page = page_of(request, selectors.renewals_overdue(today=today))
     for renewal in page.object_list:
         renewal.days_overdue = policies.days_overdue(due_on=renewal.payment_due_on, today=today)
     return render(request, "contracts/overdue_list.html", {"page": page, "query": _query(request), "today": today})

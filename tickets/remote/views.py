@@ -3,16 +3,15 @@ base, the document archive. Views parse input, call a selector or a service, and
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from staff.roles import Role
 from tickets.models.tickets import Status
@@ -33,10 +32,6 @@ from .selectors import (
     RECORD_ROLES,
 )
 from .services import RECORD_TEXT_FIELDS, RECORD_UPLOAD_KINDS
-
-
-def _page(request, queryset):
-    return Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
 
 
 def _query(request) -> str:
@@ -122,7 +117,7 @@ def change_list(request):
     return render(
         request,
         "remote/change_list.html",
-        {"form": form, "page": _page(request, queryset), "query": _query(request), "today": timezone.localdate()},
+        {"form": form, "page": page_of(request, queryset), "query": _query(request), "today": timezone.localdate()},
     )
 
 
@@ -292,7 +287,7 @@ def faq_list(request):
     text, product = "", None
     if form.is_valid():
         text, product = form.cleaned_data["q"], form.cleaned_data["product"]
-    page = _page(request, selectors.faq_list(text=text, product=product))
+    page = page_of(request, selectors.faq_list(text=text, product=product))
     return render(request, "remote/faq_list.html", {"form": form, "page": page, "query": _query(request), "q": text})
 
 
@@ -331,7 +326,7 @@ def attachment_list(request):
     search, kind = "", ""
     if form.is_valid():
         search, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-    page = _page(request, selectors.attachment_archive(search=search, kind=kind))
+    page = page_of(request, selectors.attachment_archive(search=search, kind=kind))
     return render(
         request,
         "remote/attachment_list.html",

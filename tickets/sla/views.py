@@ -2,10 +2,8 @@
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
 from . import selectors, services
@@ -51,7 +50,7 @@ def reminder_list(request):
     if scope not in ReminderScope.ALL:
         scope = ReminderScope.MINE
     queryset = selectors.reminder_queue(user=request.user, scope=scope)
-    page = Paginator(queryset, settings.SERVICEDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     return render(
         request,
         "sla/reminder_list.html",
