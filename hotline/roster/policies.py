@@ -48,6 +48,18 @@ def publication_is_late(*, starts_at: datetime.datetime, now: datetime.datetime,
     return starts_at - now < datetime.timedelta(hours=lead_hours)
 
 
+def sign_in_opens_at(*, starts_at: datetime.datetime, early_minutes: int) -> datetime.datetime:
+    """HL-4: a duty engineer may sign in at their seat from ``early_minutes`` before the shift."""
+    return starts_at - datetime.timedelta(minutes=early_minutes)
+
+
+def sign_in_open(
+    *, starts_at: datetime.datetime, ends_at: datetime.datetime, now: datetime.datetime, early_minutes: int
+) -> bool:
+    """HL-4: whether the seat sign-in of a duty is open at ``now`` (shortly before the shift until its end)."""
+    return sign_in_opens_at(starts_at=starts_at, early_minutes=early_minutes) <= now < ends_at
+
+
 def seat_ready_deadline(
     *, starts_at: datetime.datetime, assigned_at: datetime.datetime, ready_minutes: int
 ) -> datetime.datetime:

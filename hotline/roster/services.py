@@ -387,13 +387,15 @@ def duty_sign_in(*, assignment: ShiftAssignment, user, now: datetime.datetime) -
     starts until it ends)."""
     if assignment.engineer_id != user.pk:
         raise ValidationError(_("This is not your duty."))
-    early = datetime.timedelta(minutes=settings.SERVICEDESK["ROSTER_SIGN_IN_EARLY_MINUTES"])
-    if now < assignment.starts_at - early:
+    opens_at = policies.sign_in_opens_at(
+        starts_at=assignment.starts_at, early_minutes=settings.SERVICEDESK["ROSTER_SIGN_IN_EARLY_MINUTES"]
+    )
+    if now < opens_at:
         raise ValidationError(
             _("Your shift starts at %(start)s; you can sign in from %(from)s.")
             % {
                 "start": timezone.localtime(assignment.starts_at).strftime("%H:%M"),
-                "from": timezone.localtime(assignment.starts_at - early).strftime("%H:%M"),
+                "from": timezone.localtime(opens_at).strftime("%H:%M"),
             }
         )
     if now >= assignment.ends_at:

@@ -16,7 +16,7 @@ from staff.permissions import role_required
 from staff.roles import Role
 from tickets.remote.forms import add_service_errors
 
-from . import forms, selectors, services
+from . import forms, policies, selectors, services
 from .models import ShiftAssignment
 from .policies import DUTY_ROLES, ROSTER_EDITOR_ROLES
 from .selectors import seat_of
@@ -188,9 +188,11 @@ def my_duty(request):
     now = timezone.now()
     duties = list(selectors.duties_of(user=request.user, now=now))
     current_seat = seat_of(user=request.user, at=now)
-    early = datetime.timedelta(minutes=selectors.roster_settings()["early_minutes"])
+    early_minutes = selectors.roster_settings()["early_minutes"]
     for duty in duties:
-        duty.is_now = duty.starts_at - early <= now < duty.ends_at
+        duty.is_now = policies.sign_in_open(
+            starts_at=duty.starts_at, ends_at=duty.ends_at, now=now, early_minutes=early_minutes
+        )
         duty.signed_in = duty.is_now and current_seat == duty.seat.number
     return render(
         request,

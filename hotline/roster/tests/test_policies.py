@@ -67,3 +67,14 @@ def test_spans_overlap_is_half_open():
     a = (at("2026-12-07 08:30"), at("2026-12-07 17:30"))
     assert not policies.spans_overlap(a, (at("2026-12-07 17:30"), at("2026-12-07 22:00")))
     assert policies.spans_overlap(a, (at("2026-12-07 17:00"), at("2026-12-07 22:00")))
+
+
+def test_hl4_seat_sign_in_opens_early_and_closes_at_the_end_of_the_shift():
+    starts = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
+    ends = datetime.datetime(2026, 11, 24, 17, 30, tzinfo=TZ)
+    before, minute = datetime.timedelta(minutes=60), datetime.timedelta(minutes=1)
+    open_at = lambda now: policies.sign_in_open(starts_at=starts, ends_at=ends, now=now, early_minutes=60)  # noqa: E731
+    assert not open_at(starts - before - minute)
+    assert open_at(starts - before)
+    assert open_at(ends - datetime.timedelta(seconds=1))
+    assert not open_at(ends)
