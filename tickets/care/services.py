@@ -68,6 +68,13 @@ class SurveyLinkExpired(Exception):
     """The token is genuine but older than ``SURVEY_LINK_MAX_AGE_DAYS``."""
 
 
+class SurveyAlreadyAnswered(ValidationError):
+    """The callback has its one answer already (by phone or online)."""
+
+    def __init__(self):
+        super().__init__(_("This survey has already been answered."))
+
+
 def _now(now):
     return now or timezone.now()
 
@@ -288,7 +295,7 @@ def survey_answer_record(
     now = _now(now)
     callback = _lock_callback(callback)
     if SurveyResponse.objects.filter(callback=callback).exists():
-        raise ValidationError(_("This survey has already been answered."))
+        raise SurveyAlreadyAnswered()
     parsed = _parse_answers(callback, answers)
     satisfied = resolved = None
     for answer in parsed:
@@ -320,7 +327,7 @@ def survey_answer_record(
         with transaction.atomic():
             response.save()
     except IntegrityError as exc:  # answered concurrently (phone and link at once)
-        raise ValidationError(_("This survey has already been answered.")) from exc
+        raise SurveyAlreadyAnswered() from exc
     for answer in parsed:
         answer.response = response
     Answer.objects.bulk_create(parsed)

@@ -21,7 +21,7 @@ from tickets.remote.forms import add_service_errors
 
 from . import forms, selectors, services
 from .apps import CALLBACK_ROLES, COMPLAINT_READER_ROLES, REPORT_ROLES
-from .models import CallbackStatus, ComplaintDecision, ComplaintStatus, ResponseVia, SurveyResponse
+from .models import CallbackStatus, ComplaintDecision, ComplaintStatus, ResponseVia
 
 HANDLER_ROLES = services.HANDLER_ROLES
 
@@ -139,9 +139,9 @@ def survey_public(request, token):
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_answer_record(callback=callback, answers=form.answers(), via=ResponseVia.ONLINE, now=timezone.now())
+        except services.SurveyAlreadyAnswered:  # answered meanwhile (by phone, or a second tab)
+            return render(request, "care/survey_closed.html", {"reason": "used"}, status=410)
         except ValidationError as exc:
-            if SurveyResponse.objects.filter(callback=callback).exists():  # answered meanwhile
-                return render(request, "care/survey_closed.html", {"reason": "used"}, status=410)
             add_service_errors(form, exc)
         else:
             return render(request, "care/survey_thanks.html", {"callback": callback})
