@@ -46,3 +46,77 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class OutboxMessage(models.Model):
+    """A side effect that must happen after a write (e-mail, notice, escalation, webhook, ...).
+
+    Written in the same transaction as the business change (``servicedesk.core.outbox.enqueue``),
+    so it exists exactly when the change does. Publishing to Celery after commit is only the fast
+    path; the relay (beat) delivers whatever is still pending. ``key`` is unique: enqueueing the
+    same message twice stores it once. ``sent_at`` is stamped only after the handler succeeded.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    topic = models.CharField(_("topic"), max_length=100)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    available_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The relay reads pending rows oldest first; sent rows are most of the table.
+            models.Index(
+                fields=["available_at", "id"],
+                condition=Q(status="pending"),
+                name="core_outbox_pending_idx",
+            ),
+            models.Index(fields=["topic", "status"], name="core_outbox_topic_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="core_outbox_sent_has_stamp",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.key} ({self.get_status_display()})"
+
+
+class IdempotencyKey(models.Model):
+    """One creating request (form post or API call) per user and key.
+
+    The row is inserted in the same transaction as what the request creates; a repeat of the same
+    key (double click, a retry after a time-out) hits the unique constraint and gets the first
+    result (``result_url``) instead of a second record.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=100)
+    key = models.CharField(_("key"), max_length=64)
+    result_url = models.CharField(_("result"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_once"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="core_idempotency_age_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
