@@ -80,3 +80,15 @@ def replay_data_migrations() -> None:
     with connection.schema_editor() as editor:
         for code in _data_migrations():
             code(apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A view test that asked for zh-hans leaves the language active in this thread; every test
+    starts (and ends) in the default language so messages compare as written."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hotline.selectors import duty_managers_on_shift
+from servicedesk.core import outbox
 from servicedesk.core.services import notification_send
 from staff.models import User
 from staff.roles import Role
@@ -146,10 +147,15 @@ def _trip_due(order: ServiceOrder, now: datetime.datetime) -> None:
         order.trip_due_at = policies.next_day_deadline(at=now, calendar=_office_calendar())
 
 
-def _email_window_after_commit(order: ServiceOrder) -> None:
-    from .tasks import visit_window_email
+VISIT_WINDOW_TOPIC = "onsite.visit_window_email"
 
-    transaction.on_commit(lambda: visit_window_email.delay(order.pk))
+
+def _email_window_after_commit(order: ServiceOrder) -> None:
+    """OS-3: the visit window notice is an outbox message, once per order and agreed window."""
+    window = order.agreed_start.isoformat() if order.agreed_start else ""
+    outbox.enqueue(
+        topic=VISIT_WINDOW_TOPIC, payload={"order_id": order.pk}, key=f"{VISIT_WINDOW_TOPIC}:{order.pk}:{window}"
+    )
 
 
 def default_site_address(ticket: Ticket) -> str:
@@ -311,6 +317,7 @@ def service_order_assign(*, order: ServiceOrder, engineer, actor, now: datetime.
     return order
 
 
+@outbox.handler(VISIT_WINDOW_TOPIC)
 def visit_window_email_send(*, order_id: int, now: datetime.datetime) -> bool:
     """E-mail the customer's contact the agreed visit window and the engineer, once per window, in
     Chinese for customers with a Chinese name and in English otherwise. False when there is

@@ -120,3 +120,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last finished (the SLA sweep, the outbox relay), for /healthz."""
+
+    name = models.CharField(_("job"), max_length=60, unique=True)
+    at = models.DateTimeField(_("last finished"))
+    detail = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"

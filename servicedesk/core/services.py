@@ -1,4 +1,5 @@
-"""Notifications: stored for the in-app list, e-mailed by a Celery task after commit."""
+"""Notifications: stored for the in-app list; the e-mail copy is an outbox message (written in the
+same transaction, delivered once by a worker or the relay)."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -6,7 +7,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import outbox
 from .models import Notification
+
+EMAIL_TOPIC = "notification.email"
 
 
 def notification_send(
@@ -41,11 +45,14 @@ def notification_send(
         except IntegrityError:
             continue
     if email:
-        from .tasks import notification_email_send
-
         for notification in created:
             if notification.recipient.email:
-                transaction.on_commit(lambda pk=notification.pk: notification_email_send.delay(pk))
+                outbox.enqueue(
+                    topic=EMAIL_TOPIC,
+                    payload={"notification_id": notification.pk},
+                    key=f"{EMAIL_TOPIC}:{notification.pk}",
+                    now=now,
+                )
     return created
 
 
@@ -57,6 +64,7 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
     return queryset.update(read_at=now or timezone.now())
 
 
+@outbox.handler(EMAIL_TOPIC)
 def notification_email_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
     """Send the e-mail copy once; returns False when there is nothing (more) to send."""
     from django.conf import settings
@@ -83,3 +91,17 @@ def notification_email_deliver(*, notification_id: int, now: datetime | None = N
         notification.emailed_at = now or timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+def heartbeat_record(*, name: str, now: datetime | None = None, detail: dict | None = None) -> None:
+    """Stamp that a periodic job finished (safe when two runs finish at once)."""
+    from .models import Heartbeat
+
+    now = now or timezone.now()
+    if Heartbeat.objects.filter(name=name).update(at=now, detail=detail or {}):
+        return
+    try:
+        with transaction.atomic():
+            Heartbeat.objects.create(name=name, at=now, detail=detail or {})
+    except IntegrityError:  # a concurrent twin created it first
+        Heartbeat.objects.filter(name=name).update(at=now, detail=detail or {})

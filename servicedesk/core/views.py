@@ -8,25 +8,29 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tickets.selectors import home_summary
 
-from .health import check_broker, check_database
+from .health import check_broker, check_database, check_outbox, check_sweep
 
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness for load balancers: 200 when the database and the broker answer."""
+    """Readiness for load balancers: 200 when the database and the broker answer (503 otherwise).
+    The outbox backlog and the age of the last SLA sweep are reported too; when they are out of
+    bounds the status is "warn" (still 200: restarting the web process would not help)."""
     db_ok, db_detail = check_database()
     broker_ok, broker_detail = check_broker()
-    healthy = db_ok and broker_ok
-    payload = {
-        "status": "ok" if healthy else "fail",
-        "checks": {
-            "database": {"ok": db_ok, "detail": db_detail},
-            "broker": {"ok": broker_ok, "detail": broker_detail},
-        },
+    checks = {
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
     }
-    return JsonResponse(payload, status=200 if healthy else 503)
+    if db_ok:
+        checks["outbox"] = check_outbox()
+        checks["sweep"] = check_sweep()
+    ready = db_ok and broker_ok
+    warn = any(not check["ok"] for name, check in checks.items() if name in ("outbox", "sweep"))
+    payload = {"status": "fail" if not ready else ("warn" if warn else "ok"), "checks": checks}
+    return JsonResponse(payload, status=200 if ready else 503)
 
 
 def home(request):

@@ -142,6 +142,18 @@ STORAGES = {
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # An unacknowledged task (acks_late, worker killed) comes back after visibility_timeout: above
+    # the longest task's time limit (or a slow task would run twice), well below kombu's one hour.
+    # Short socket timeouts: a dead broker fails a publish at once (the outbox relay catches up).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * CELERY_TASK_TIME_LIMIT),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "retry_on_timeout": True,
+    }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _celery_dir = VAR_DIR / "celery"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -161,9 +173,10 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Publishing never blocks a web request on a dead broker: the outbox row is already stored.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
@@ -248,6 +261,18 @@ SERVICEDESK = {
     "HOTLINE_CALLBACK_HOURS": env.int("HOTLINE_CALLBACK_HOURS", default=4),
     # CTI: a ringing call pops up at the called seat for this many minutes.
     "HOTLINE_POPUP_MINUTES": env.int("HOTLINE_POPUP_MINUTES", default=15),
+    # Outbox (docs/operations.md): the relay runs every OUTBOX_RELAY_SECONDS (beat), delivering for at
+    # most OUTBOX_RELAY_BUDGET_SECONDS per run in batches of OUTBOX_RELAY_BATCH; a message is given up
+    # after OUTBOX_MAX_ATTEMPTS (then retried from admin); sent rows are kept OUTBOX_KEEP_DAYS.
+    "OUTBOX_RELAY_SECONDS": env.int("OUTBOX_RELAY_SECONDS", default=30),
+    "OUTBOX_RELAY_BUDGET_SECONDS": env.int("OUTBOX_RELAY_BUDGET_SECONDS", default=40),
+    "OUTBOX_RELAY_BATCH": env.int("OUTBOX_RELAY_BATCH", default=200),
+    "OUTBOX_MAX_ATTEMPTS": env.int("OUTBOX_MAX_ATTEMPTS", default=10),
+    "OUTBOX_KEEP_DAYS": env.int("OUTBOX_KEEP_DAYS", default=30),
+    # /healthz warns when the oldest pending outbox message is older than this many seconds, or the
+    # last SLA sweep ran longer ago than HEALTH_SWEEP_MAX_AGE_SECONDS.
+    "HEALTH_OUTBOX_MAX_AGE_SECONDS": env.int("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=300),
+    "HEALTH_SWEEP_MAX_AGE_SECONDS": env.int("HEALTH_SWEEP_MAX_AGE_SECONDS", default=300),
     # CTI webhook shared secret (header "Authorization: Bearer <token>"); empty refuses every call.
     "HOTLINE_CTI_TOKEN": env("HOTLINE_CTI_TOKEN", default=""),
 }

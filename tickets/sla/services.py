@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.selectors import duty_managers_on_shift
+from servicedesk.core import outbox
 from servicedesk.core.services import notification_send
 from staff.calendars import Calendar, always_open
 from staff.models import WorkCalendar
@@ -53,8 +54,12 @@ CANCEL_ON_RESOLVE = frozenset(
     {ClockKind.DISPATCH, ClockKind.ONSITE_ARRANGEMENT, ClockKind.ARRIVE, ClockKind.DM_CALLBACK}
 )
 # A breach whose escalation task has not finished after this long is queued again by the sweep.
-ESCALATION_RETRY_AFTER = datetime.timedelta(minutes=5)
 SWEEP_BATCH_SIZE = 1000
+# Outbox topics: what must happen after a sweep batch, a policy edit or a new reminder commits.
+WARNING_TOPIC = "sla.warning_notify"
+BREACH_TOPIC = "sla.breach_escalate"
+RECOMPUTE_TOPIC = "sla.policy_recompute"
+CONTRACT_NOTICE_TOPIC = "sla.contract_notice_send"
 
 
 # --- Clock arithmetic helpers ---------------------------------------------------------------------
@@ -370,12 +375,24 @@ def policy_clocks_recompute(*, policy: SLAPolicy, at: datetime.datetime) -> int:
     return count
 
 
-def policy_clocks_recompute_later(*, policy: SLAPolicy) -> None:
+def policy_clocks_recompute_later(*, policy: SLAPolicy, now: datetime.datetime | None = None) -> None:
     """Admin edit of a policy: recompute its clocks in a worker once the edit is committed (it may
-    touch many clocks; the admin page stays fast)."""
-    from .tasks import sla_policy_recompute
+    touch many clocks; the admin page stays fast). An outbox message, one per edit."""
+    now = now or timezone.now()
+    outbox.enqueue(
+        topic=RECOMPUTE_TOPIC,
+        payload={"policy_id": policy.pk},
+        key=f"{RECOMPUTE_TOPIC}:{policy.pk}:{now.isoformat()}",
+        now=now,
+    )
 
-    transaction.on_commit(lambda: sla_policy_recompute.delay(policy.pk))
+
+@outbox.handler(RECOMPUTE_TOPIC)
+def policy_clocks_recompute_deliver(*, policy_id: int, now: datetime.datetime) -> int:
+    policy = SLAPolicy.objects.filter(pk=policy_id).first()
+    if policy is None:  # deleted since: nothing to recompute
+        return 0
+    return policy_clocks_recompute(policy=policy, at=now)
 
 
 # --- The sweep --------------------------------------------------------------------------------------
@@ -385,7 +402,6 @@ def policy_clocks_recompute_later(*, policy: SLAPolicy) -> None:
 class SweepResult:
     warned: list[int] = field(default_factory=list)
     breached: list[int] = field(default_factory=list)
-    requeued: list[int] = field(default_factory=list)
 
 
 def sla_sweep(*, now: datetime.datetime, batch_size: int = SWEEP_BATCH_SIZE, max_batches: int = 50) -> SweepResult:
@@ -396,26 +412,24 @@ def sla_sweep(*, now: datetime.datetime, batch_size: int = SWEEP_BATCH_SIZE, max
     claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (a second worker takes other
     rows), SQLite serialises writers (IMMEDIATE transactions); the updates are conditional and
     ``SLABreach.clock`` is unique, so running twice or concurrently breaches once. A worker that
-    was down catches up: everything that fell due meanwhile is due now. Escalations run in
-    per-clock tasks after commit; breaches whose escalation never finished are queued again.
+    was down catches up: everything that fell due meanwhile is due now. Each warning and breach
+    writes its outbox message in the batch's transaction (one key per clock), so a worker killed
+    after the commit loses nothing: the relay delivers whatever the fast path did not.
     """
     result = SweepResult()
     for _batch in range(max_batches):
         with transaction.atomic():
             claimed, warned, breached = _sweep_batch(now=now, batch_size=batch_size)
-            transaction.on_commit(lambda w=warned, b=breached: _enqueue_escalations(warned=w, breached=b))
+            outbox.enqueue_many(
+                topic=WARNING_TOPIC, items=[(f"{WARNING_TOPIC}:{pk}", {"clock_id": pk}) for pk in warned], now=now
+            )
+            outbox.enqueue_many(
+                topic=BREACH_TOPIC, items=[(f"{BREACH_TOPIC}:{pk}", {"clock_id": pk}) for pk in breached], now=now
+            )
         result.warned += warned
         result.breached += breached
         if claimed < batch_size:
             break
-    cutoff = now - ESCALATION_RETRY_AFTER
-    result.requeued = list(
-        SLABreach.objects.filter(escalated_at__isnull=True, detected_at__lte=cutoff)
-        .order_by("detected_at")
-        .values_list("clock_id", flat=True)[:batch_size]
-    )
-    if result.requeued:
-        transaction.on_commit(lambda: _enqueue_escalations(warned=[], breached=result.requeued))
     return result
 
 
@@ -499,15 +513,6 @@ def _sweep_event(clock: SLAClock, kind: str, *, at: datetime.datetime) -> Ticket
     )
 
 
-def _enqueue_escalations(*, warned: list[int], breached: list[int]) -> None:
-    from .tasks import sla_breach_escalate, sla_warning_notify
-
-    for clock_id in warned:
-        sla_warning_notify.delay(clock_id)
-    for clock_id in breached:
-        sla_breach_escalate.delay(clock_id)
-
-
 def _clock_message(clock: SLAClock, ticket: Ticket) -> str:
     due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
     return _("%(clock)s for %(number)s (%(customer)s) is due %(due)s.") % {
@@ -518,6 +523,7 @@ def _clock_message(clock: SLAClock, ticket: Ticket) -> str:
     }
 
 
+@outbox.handler(WARNING_TOPIC)
 @transaction.atomic
 def clock_warning_notify(*, clock_id: int, now: datetime.datetime) -> bool:
     """The warning of one clock: to whoever is responsible, else to the duty managers on shift.
@@ -545,6 +551,7 @@ def clock_warning_notify(*, clock_id: int, now: datetime.datetime) -> bool:
     )
 
 
+@outbox.handler(BREACH_TOPIC)
 @transaction.atomic
 def clock_breach_escalate(*, clock_id: int, now: datetime.datetime) -> bool:
     """Escalate one breach: notify the duty managers on shift, the responsible person and their
@@ -652,9 +659,12 @@ def _reminder_create(*, contract, step: int, today, assignee, now) -> ContractRe
             key=f"contract-reminder:{reminder.pk}",
             now=now,
         )
-    from .tasks import sla_contract_notice_send
-
-    transaction.on_commit(lambda: sla_contract_notice_send.delay(reminder.pk))
+    outbox.enqueue(
+        topic=CONTRACT_NOTICE_TOPIC,
+        payload={"reminder_id": reminder.pk},
+        key=f"{CONTRACT_NOTICE_TOPIC}:{reminder.pk}",
+        now=now,
+    )
     return reminder
 
 
@@ -670,6 +680,7 @@ def _reminders_close_stale(*, now: datetime.datetime) -> None:
         reminder.save(update_fields=["status", "closed_at"])
 
 
+@outbox.handler(CONTRACT_NOTICE_TOPIC)
 def contract_notice_send(*, reminder_id: int, now: datetime.datetime) -> bool:
     """CT-2: e-mail the expiry notice letter of an open reminder to the customer's contacts with an
     e-mail address, in the reminder's language. At most once per reminder (that is, per period and

@@ -9,7 +9,8 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from servicedesk.core.models import Notification
+from servicedesk.core import outbox
+from servicedesk.core.models import Notification, OutboxMessage
 from staff.roles import Role
 from tickets import services as ticket_services
 from tickets.models import TicketEvent
@@ -129,24 +130,29 @@ def test_paused_clock_is_not_breached_while_waiting_on_the_customer(agent, staff
     assert not SLABreach.objects.exists()
 
 
-def test_breach_whose_escalation_was_lost_is_queued_again(agent, staff, django_capture_on_commit_callbacks):
+def test_os8_breach_whose_fast_path_was_lost_is_escalated_by_the_relay(agent, staff):
     ticket_open(agent, now=at(9, 9))
     with time_machine.travel(at(9, 11, 1), tick=False):
         services.sla_sweep(now=at(9, 11, 1))  # the worker died before the after-commit hook ran
     breach = SLABreach.objects.get()
     assert breach.escalated_at is None
-    assert sweep(at(9, 11, 3), django_capture_on_commit_callbacks).requeued == []  # give the task time
-    result = sweep(at(9, 11, 10), django_capture_on_commit_callbacks)
-    assert result.requeued == [breach.clock_id]
+    message = OutboxMessage.objects.get(key=f"sla.breach_escalate:{breach.clock_id}")
+    assert message.status == OutboxMessage.Status.PENDING
+    with time_machine.travel(at(9, 11, 2), tick=False):
+        assert outbox.relay().delivered == 1  # the escalation; it writes the e-mail copies
+        emails = Notification.objects.filter(kind="sla_breach").exclude(recipient__email="").count()
+        assert outbox.relay().delivered == emails and len(mail.outbox) == emails > 0
+        assert outbox.relay().delivered == 0  # nothing left, nothing sent twice
     breach.refresh_from_db()
-    assert breach.escalated_at == at(9, 11, 10)
+    message.refresh_from_db()
+    assert breach.escalated_at == at(9, 11, 2) and message.sent_at == at(9, 11, 2)
     assert Notification.objects.filter(key=f"sla-breach:{breach.clock_id}").count() == 1
 
 
 def test_sweep_task_takes_now_from_one_place(agent, staff, django_capture_on_commit_callbacks):
     ticket_open(agent, now=at(9, 9))
     with time_machine.travel(at(9, 11, 1), tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert sla_sweep_task.delay().get() == {"warned": 0, "breached": 1, "requeued": 0}
+        assert sla_sweep_task.delay().get() == {"warned": 0, "breached": 1}
     assert sla_sweep_task.delay(now=at(9, 12).isoformat()).get()["breached"] == 0
     assert sla_sweep_task.acks_late and sla_sweep_task.max_retries == 3
 
@@ -160,7 +166,7 @@ def test_sweep_query_count_does_not_grow_with_open_clocks(
     for _ in range(open_clocks // 2):
         ticket_open(agent, now=at(9, 12))  # nothing due at 11:30
     # SQLite splits bulk inserts by its parameter limit; both sizes stay under it.
-    with time_machine.travel(at(9, 11, 30), tick=False), django_assert_num_queries(7):
+    with time_machine.travel(at(9, 11, 30), tick=False), django_assert_num_queries(8):
         result = services.sla_sweep(now=at(9, 11, 30))
     assert len(result.breached) == 3
 
