@@ -117,10 +117,26 @@ def enqueue_many(*, topic: str, items: list[tuple[str, dict]], now: datetime.dat
 # --- Publishing (the fast path) -----------------------------------------------------------------------
 
 
-def _publish_safely(send: Callable[[], object], what: str) -> bool:
-    """Publish to the broker; any broker error is logged and left to the relay."""
+def _publish_safely(task, what: str, **options) -> bool:
+    """Publish ``task`` to the broker; any broker error is logged and left to the relay.
+
+    The connection is opened here with one bounded attempt: kombu would otherwise retry a refused
+    connection forever inside ``apply_async`` (its default channel ignores ``retry=False``), and a
+    web request would hang on a dead Redis instead of answering."""
+    app = task.app
     try:
-        send()
+        if app.conf.task_always_eager:
+            task.apply_async(**options)
+        else:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(
+                    max_retries=1,
+                    interval_start=0,
+                    interval_step=0.2,
+                    interval_max=0.2,
+                    timeout=_conf("OUTBOX_PUBLISH_TIMEOUT_SECONDS", 3),
+                )
+                task.apply_async(connection=conn, retry=False, **options)
     except Exception as exc:  # kombu/redis raise many types for "broker unavailable"
         logger.warning("outbox: could not publish %s (%s: %s); the relay will deliver it", what, type(exc).__name__, exc)
         return False
@@ -130,15 +146,13 @@ def _publish_safely(send: Callable[[], object], what: str) -> bool:
 def publish(message_id: int) -> bool:
     from .tasks import outbox_deliver
 
-    return _publish_safely(
-        lambda: outbox_deliver.apply_async(args=[message_id], retry=False), f"outbox message {message_id}"
-    )
+    return _publish_safely(outbox_deliver, f"outbox message {message_id}", args=[message_id])
 
 
 def publish_relay() -> bool:
     from .tasks import outbox_relay
 
-    return _publish_safely(lambda: outbox_relay.apply_async(retry=False), "an outbox relay run")
+    return _publish_safely(outbox_relay, "an outbox relay run")
 
 
 # --- Delivering ---------------------------------------------------------------------------------------
