@@ -15,6 +15,7 @@ from tickets.phones import validate_phone
 
 from . import policies
 from .models import CallLog, DiagnosticChecklist, Outcome
+from servicedesk.core.idempotency import IdempotentFormMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -23,7 +24,7 @@ def _datetime_input():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
 
 
-class CallForm(forms.Form):
+class CallForm(IdempotentFormMixin, forms.Form):
     # Hidden bookkeeping: the PBX call being logged, when the agent picked up, the matched customer.
     call = forms.ModelChoiceField(queryset=CallLog.objects.filter(outcome=""), required=False, widget=forms.HiddenInput)
     started_at = forms.DateTimeField(widget=forms.HiddenInput)

@@ -62,9 +62,9 @@ def _caller_customer(
     *, organisation: str, region: Region | None, address: str, phone: str, contact_name: str
 ) -> tuple[Customer, Contact | None]:
     """An unknown caller: the customer by its exact full name, or a new one, and a new contact."""
-    customer = Customer.objects.filter(name=organisation).first()
-    if customer is None:
-        customer = ticket_services.customer_create(name=organisation, region=region, address=address, phone=phone)
+    customer, _created = ticket_services.customer_get_or_create(
+        name=organisation, region=region, address=address, phone=phone
+    )
     contact = None
     if contact_name:
         digits = normalize_phone(phone)

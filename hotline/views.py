@@ -3,7 +3,6 @@ one page whose parts are swapped by htmx (lookup, checklist, phrase hint, pop-up
 
 import datetime
 import hmac
-import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,8 +11,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -22,12 +21,13 @@ from hotline.roster.models import Seat
 from hotline.roster.selectors import seat_of
 from hotline.roster.services import seat_sign_in
 from servicedesk.core.dates import local_midnight
+from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.models import Installation
 from tickets.remote.forms import add_service_errors
 
-from . import forms, policies, selectors, services
+from . import cti, forms, policies, selectors, services
 from .apps import CALL_ROLES, MANAGER_ROLES
 from .models import CallbackPromise, CallLog, DutyRequest
 
@@ -104,12 +104,19 @@ def call_screen(request):
                 context["flagged"] = flagged  # HL-14: warn, let the agent reword or confirm
             else:
                 try:
-                    call = services.call_log_submit(
-                        agent=request.user,
-                        outcome=form.cleaned_data["outcome"],
-                        intake={**form.intake(), "seat": seat_of(user=request.user, at=now) or ""},
-                        details=form.details(),
-                        link_ticket=form.cleaned_data["link_ticket"],
+                    call = run_once(
+                        scope="hotline.call",
+                        key=form.idempotency_key,
+                        user=request.user,
+                        create=lambda: services.call_log_submit(
+                            agent=request.user,
+                            outcome=form.cleaned_data["outcome"],
+                            intake={**form.intake(), "seat": seat_of(user=request.user, at=now) or ""},
+                            details=form.details(),
+                            link_ticket=form.cleaned_data["link_ticket"],
+                            now=now,
+                        ),
+                        url_of=lambda call: reverse("hotline:call_detail", args=[call.pk]),
                         now=now,
                     )
                 except ValidationError as exc:
@@ -311,42 +318,21 @@ def _token_ok(request) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _when(value):
-    if value in (None, ""):
-        return None
-    moment = parse_datetime(str(value))
-    if moment is None:
-        raise ValueError(value)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-
-
 @csrf_exempt  # a machine-to-machine call authenticated by its token, not by a session
 @login_not_required
 @require_POST
 def cti_webhook(request):
-    """HL-1, HL-5: the PBX reports ringing / answered / hung-up (docs/hotline.md)."""
+    """HL-1, HL-5: the PBX reports ringing / answered / hung-up (docs/hotline.md). A bad field is a
+    400 naming it, never a 500, so a PBX that retries on 5xx does not resend it forever."""
     if not _token_ok(request):
         return JsonResponse({"error": "invalid token"}, status=403)
     try:
-        payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise TypeError
-        ring = payload.get("ring_seconds")
-        call = services.cti_event_receive(
-            call_id=str(payload.get("call_id") or ""),
-            event=str(payload.get("event") or ""),
-            at=_when(payload.get("at")) or timezone.now(),
-            caller=str(payload.get("caller") or ""),
-            seat=str(payload.get("seat") or ""),
-            started_at=_when(payload.get("started_at")),
-            answered_at=_when(payload.get("answered_at")),
-            ended_at=_when(payload.get("ended_at")),
-            ring_seconds=int(ring) if ring not in (None, "") else None,
-        )
-    except (ValueError, TypeError):
-        return JsonResponse({"error": "malformed payload"}, status=400)
+        payload = cti.cti_payload_parse(request.body, now=timezone.now())
+        call = services.cti_event_receive(**payload.as_kwargs())
+    except cti.CtiPayloadError as exc:
+        return JsonResponse({"error": exc.message, "field": exc.field}, status=400)
     except ValidationError as exc:
-        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+        return JsonResponse({"error": " ".join(exc.messages), "field": cti.cti_error_field(exc)}, status=400)
     return JsonResponse(
         {
             "call": call.pk,

@@ -13,6 +13,7 @@ from tickets.remote.forms import DateInput, customer_contacts, local_datetime_fi
 
 from . import policies
 from .models import MissCause, OrderStatus
+from servicedesk.core.idempotency import IdempotentFormMixin
 
 
 def _text(label, *, rows=3, required=True, help_text="", max_length=None):
@@ -56,7 +57,7 @@ class WindowFormMixin:
         return data
 
 
-class OrderRequestForm(WindowFormMixin, forms.Form):
+class OrderRequestForm(IdempotentFormMixin, WindowFormMixin, forms.Form):
     """OS-1: the on-site service request form (上门服务申请单) of a ticket."""
 
     problem = _text(_("Problem to solve on site"), rows=4)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
+from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from staff.roles import Role
@@ -54,7 +55,15 @@ def order_request(request, number):
     form = forms.OrderRequestForm(request.POST or None, ticket=ticket, initial={"problem": ticket.description})
     if request.method == "POST" and form.is_valid():
         try:
-            order = services.service_order_request(ticket=ticket, requested_by=request.user, **form.cleaned_data)
+            order = run_once(
+                scope="onsite.request",
+                key=form.idempotency_key,
+                user=request.user,
+                create=lambda: services.service_order_request(
+                    ticket=ticket, requested_by=request.user, **form.cleaned_data
+                ),
+                url_of=lambda order: order.get_absolute_url(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assessment, EmployeeSkill, IncidentKind, LeaveRequest, Skill, TravelRequest, User
+from servicedesk.core.idempotency import IdempotentFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -17,7 +18,7 @@ class SiteNoticeForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class LeaveRequestForm(forms.ModelForm):
+class LeaveRequestForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = LeaveRequest
         fields = ["kind", "start_date", "end_date", "reason", "handover", "certificate"]
@@ -54,7 +55,7 @@ class ReturnForm(forms.Form):
     returned_on = forms.DateField(label=_("Back at work on"), widget=DATE)
 
 
-class TravelRequestForm(forms.ModelForm):
+class TravelRequestForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = TravelRequest
         fields = ["destination", "purpose", "itinerary", "transport", "departs_at", "returns_at", "estimated_cost"]
@@ -73,7 +74,7 @@ class TravelRequestForm(forms.ModelForm):
         return cleaned
 
 
-class ExpenseClaimForm(forms.Form):
+class ExpenseClaimForm(IdempotentFormMixin, forms.Form):
     departed_at = forms.DateTimeField(
         label=_("Departed at"), widget=DATETIME, help_text=_("When the train, plane or bus left.")
     )
@@ -115,7 +116,7 @@ class EmployeeChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(IdempotentFormMixin, forms.Form):
     employee = EmployeeChoiceField(label=_("Employee"), queryset=User.objects.none())
     kind = forms.ChoiceField(
         label=_("What happened"), choices=[c for c in IncidentKind.choices if c[0] != IncidentKind.SEAT_NOT_READY]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Customer, Installation, Ticket
 from .selectors import staff_assignable
+from servicedesk.core.idempotency import IdempotentFormMixin
 
 
 class CustomerNameField(forms.ModelChoiceField):
@@ -60,7 +61,7 @@ class TicketForm(forms.ModelForm):
         return None
 
 
-class TicketCreateForm(TicketForm):
+class TicketCreateForm(IdempotentFormMixin, TicketForm):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=staff_assignable(), required=False, empty_label=_("Nobody yet")
     )
@@ -85,7 +86,7 @@ class TransitionForm(forms.Form):
     resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CommentForm(forms.Form):
+class CommentForm(IdempotentFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Add a note to the timeline")})
     )

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,6 +235,25 @@ def customer_create(*, name: str, region=None, address: str = "", phone: str = "
     customer.full_clean()
     customer.save()
     return customer
+
+
+def customer_get_or_create(*, name: str, region=None, address: str = "", phone: str = "") -> tuple[Customer, bool]:
+    """The customer with exactly this full name, or a new one (HL-12). Survives a concurrent twin:
+    when another request inserts the same name between our read and our insert, the unique name
+    constraint (or the uniqueness check of ``full_clean``) refuses ours and we return theirs, so
+    neither request fails and there is one customer. Returns ``(customer, created)``."""
+    name = name.strip()
+    customer = Customer.objects.filter(name=name).first()
+    if customer is not None:
+        return customer, False
+    try:
+        with transaction.atomic():  # savepoint: a refused insert leaves the caller's transaction usable
+            return customer_create(name=name, region=region, address=address, phone=phone), True
+    except (IntegrityError, ValidationError):
+        customer = Customer.objects.filter(name=name).first()
+        if customer is None:  # not a lost race: a real validation error
+            raise
+        return customer, False
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
+from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
@@ -90,7 +91,13 @@ def ticket_create(request):
     form = TicketCreateForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = services.ticket_create(created_by=request.user, **form.cleaned_data)
+            ticket = run_once(
+                scope="tickets.create",
+                key=form.idempotency_key,
+                user=request.user,
+                create=lambda: services.ticket_create(created_by=request.user, **form.cleaned_data),
+                url_of=lambda ticket: ticket.get_absolute_url(),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -161,7 +168,13 @@ def ticket_comment(request, number):
     ticket = _get_ticket(request, number)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.ticket_comment(ticket=ticket, author=request.user, body=form.cleaned_data["body"])
+        run_once(
+            scope="tickets.comment",
+            key=form.idempotency_key,
+            user=request.user,
+            create=lambda: services.ticket_comment(ticket=ticket, author=request.user, body=form.cleaned_data["body"]),
+            url_of=lambda _event: ticket.get_absolute_url(),
+        )
         messages.success(request, _("Comment added."))
     else:
         messages.error(request, _("A comment cannot be empty."))

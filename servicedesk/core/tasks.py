@@ -31,8 +31,11 @@ def outbox_relay() -> dict:
 
 @shared_task(name="core.outbox_purge", ignore_result=True)
 def outbox_purge() -> int:
-    """Daily: forget sent messages older than ``OUTBOX_KEEP_DAYS``."""
-    return outbox.purge_sent()
+    """Daily: forget sent messages older than ``OUTBOX_KEEP_DAYS`` and idempotency keys older
+    than ``IDEMPOTENCY_KEEP_DAYS``."""
+    from . import idempotency
+
+    return outbox.purge_sent() + idempotency.purge()
 
 
 # Kept for messages published before the outbox existed (a queue drained after an upgrade).

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Login required everywhere except views marked with @login_not_required (health check, login).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A repeated creating post (same idempotency key) is answered with the first result.
+    "servicedesk.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -269,10 +271,15 @@ SERVICEDESK = {
     "OUTBOX_RELAY_BATCH": env.int("OUTBOX_RELAY_BATCH", default=200),
     "OUTBOX_MAX_ATTEMPTS": env.int("OUTBOX_MAX_ATTEMPTS", default=10),
     "OUTBOX_KEEP_DAYS": env.int("OUTBOX_KEEP_DAYS", default=30),
+    # A form's idempotency key answers repeats (double click, retry) for this many days.
+    "IDEMPOTENCY_KEEP_DAYS": env.int("IDEMPOTENCY_KEEP_DAYS", default=7),
     # /healthz warns when the oldest pending outbox message is older than this many seconds, or the
     # last SLA sweep ran longer ago than HEALTH_SWEEP_MAX_AGE_SECONDS.
     "HEALTH_OUTBOX_MAX_AGE_SECONDS": env.int("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=300),
     "HEALTH_SWEEP_MAX_AGE_SECONDS": env.int("HEALTH_SWEEP_MAX_AGE_SECONDS", default=300),
     # CTI webhook shared secret (header "Authorization: Bearer <token>"); empty refuses every call.
     "HOTLINE_CTI_TOKEN": env("HOTLINE_CTI_TOKEN", default=""),
+    # CTI event times outside [now - past days, now + future minutes] are refused with a 400 (HL-1).
+    "HOTLINE_CTI_MAX_PAST_DAYS": env.int("HOTLINE_CTI_MAX_PAST_DAYS", default=7),
+    "HOTLINE_CTI_MAX_FUTURE_MINUTES": env.int("HOTLINE_CTI_MAX_FUTURE_MINUTES", default=60),
 }

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -112,7 +113,13 @@ def incident_new(request):
     """ST-3, ST-4, ST-5: a manager records an incident for one of their reports."""
     form = IncidentForm(request.POST or None, employees=selectors.reports_of(user=request.user))
     if request.method == "POST":
-        result = form_submit(form, lambda data: services.attendance_incident_record(recorded_by=request.user, **data))
+        result = form_submit(
+            form,
+            lambda data: services.attendance_incident_record(recorded_by=request.user, **data),
+            once="staff.incident",
+            user=request.user,
+            url_of=lambda _result: reverse("staff:team"),
+        )
         if result is not None:
             incident, _created = result
             label = {"kind": incident.get_kind_display(), "name": incident.employee}

@@ -30,7 +30,10 @@ def leave_new(request):
     form = LeaveRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         leave = form_submit(
-            form, lambda data: services.leave_request_submit(employee=request.user, now=timezone.now(), **data)
+            form,
+            lambda data: services.leave_request_submit(employee=request.user, now=timezone.now(), **data),
+            once="staff.leave",
+            user=request.user,
         )
         if leave is not None:
             messages.success(request, _("Leave request sent to your manager."))

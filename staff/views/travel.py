@@ -29,7 +29,10 @@ def travel_new(request):
     form = TravelRequestForm(request.POST or None)
     if request.method == "POST":
         travel = form_submit(
-            form, lambda data: services.travel_request_submit(employee=request.user, now=timezone.now(), **data)
+            form,
+            lambda data: services.travel_request_submit(employee=request.user, now=timezone.now(), **data),
+            once="staff.travel",
+            user=request.user,
         )
         if travel is not None:
             messages.success(request, _("Travel request sent to your manager."))
@@ -105,6 +108,9 @@ def claim_new(request, pk):
             lambda data: services.expense_claim_submit(
                 travel=travel, employee=request.user, now=timezone.now(), **data
             ),
+            once="staff.expense_claim",
+            user=request.user,
+            url_of=lambda _claim: travel.get_absolute_url(),
         )
         if claim is not None:
             messages.success(request, _("Expense claim sent to your manager."))

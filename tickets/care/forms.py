@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from staff.models import User
 
 from .models import CallbackChannel, ComplaintDecision, ComplaintRoute, ComplaintStatus, QuestionKind
+from servicedesk.core.idempotency import IdempotentFormMixin
 
 RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
@@ -24,14 +25,14 @@ class QueueFilterForm(forms.Form):
     search = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
-class AttemptForm(forms.Form):
+class AttemptForm(IdempotentFormMixin, forms.Form):
     reached = forms.ChoiceField(
         label=_("Outcome"), choices=[("unreachable", _("Unreachable")), ("reached", _("Reached"))], widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(IdempotentFormMixin, forms.Form):
     """The questions of a survey template as fields ``q_<id>`` (scale: radio 1-5, yes/no, text)."""
 
     def __init__(self, *args, template, **kwargs):

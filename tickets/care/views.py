@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicedesk.core.dates import add_months
+from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
@@ -74,8 +76,14 @@ def callback_attempt(request, pk):
     if form.is_valid():
         reached = form.cleaned_data["reached"] == "reached"
         try:
-            services.callback_attempt_record(
-                callback=callback, actor=request.user, reached=reached, note=form.cleaned_data["note"], now=timezone.now()
+            run_once(
+                scope="care.attempt",
+                key=form.idempotency_key,
+                user=request.user,
+                create=lambda: services.callback_attempt_record(
+                    callback=callback, actor=request.user, reached=reached, note=form.cleaned_data["note"], now=timezone.now()
+                ),
+                url_of=lambda _attempt: callback.get_absolute_url(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -95,8 +103,14 @@ def callback_survey(request, pk):
     form = forms.SurveyForm(request.POST, template=callback.template)
     if form.is_valid():
         try:
-            response = services.survey_answer_record(
-                callback=callback, answers=form.answers(), via=ResponseVia.PHONE, actor=request.user, now=timezone.now()
+            response = run_once(
+                scope="care.survey",
+                key=form.idempotency_key,
+                user=request.user,
+                create=lambda: services.survey_answer_record(
+                    callback=callback, answers=form.answers(), via=ResponseVia.PHONE, actor=request.user, now=timezone.now()
+                ),
+                url_of=lambda _response: reverse("care:queue"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tickets.models.customers import ContractLevel
 
 from .models import RenewalStatus, SalesTarget
+from servicedesk.core.idempotency import IdempotentFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0.01}
@@ -32,7 +33,7 @@ class SerialFieldsMixin:
         return {inst.pk: self.cleaned_data.get(f"serial_{inst.pk}", "") for inst in self.installations}
 
 
-class RenewalOfferForm(SerialFieldsMixin, forms.Form):
+class RenewalOfferForm(IdempotentFormMixin, SerialFieldsMixin, forms.Form):
     new_start = forms.DateField(label=_("New period starts"), widget=DATE)
     new_end = forms.DateField(label=_("New period ends"), widget=DATE)
     level = forms.ChoiceField(label=_("Service level"), choices=ContractLevel.choices)
@@ -50,11 +51,11 @@ class RenewalOfferForm(SerialFieldsMixin, forms.Form):
         return data
 
 
-class SignForm(forms.Form):
+class SignForm(IdempotentFormMixin, forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
 
 
-class PaymentForm(SerialFieldsMixin, forms.Form):
+class PaymentForm(IdempotentFormMixin, SerialFieldsMixin, forms.Form):
     paid_on = forms.DateField(label=_("Payment received on"), widget=DATE)
     amount = forms.DecimalField(label=_("Amount received (CNY)"), **MONEY)
     apply = forms.BooleanField(
@@ -69,7 +70,7 @@ class PaymentForm(SerialFieldsMixin, forms.Form):
         self.add_serial_fields(installations, serial_initial)
 
 
-class ApplyForm(SerialFieldsMixin, forms.Form):
+class ApplyForm(IdempotentFormMixin, SerialFieldsMixin, forms.Form):
     def __init__(self, *args, installations=(), serial_initial=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_serial_fields(installations, serial_initial)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.dates import month_start
+from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
@@ -88,17 +89,23 @@ def renewal_offer(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            renewal = services.renewal_offer(
-                contract=contract,
-                offered_by=request.user,
-                new_start=data["new_start"],
-                new_end=data["new_end"],
-                level=data["level"],
-                price=data["price"],
-                note=data["note"],
-                serials=form.serials(),
-                reminder=reminder,
-                now=timezone.now(),
+            renewal = run_once(
+                scope="contracts.renewal_offer",
+                key=form.idempotency_key,
+                user=request.user,
+                create=lambda: services.renewal_offer(
+                    contract=contract,
+                    offered_by=request.user,
+                    new_start=data["new_start"],
+                    new_end=data["new_end"],
+                    level=data["level"],
+                    price=data["price"],
+                    note=data["note"],
+                    serials=form.serials(),
+                    reminder=reminder,
+                    now=timezone.now(),
+                ),
+                url_of=lambda renewal: renewal.get_absolute_url(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -194,7 +201,16 @@ def _submit(request, pk, *, form_name: str, form, run, success: str):
     renewal = _renewal(pk)
     if form.is_valid():
         try:
-            run(renewal, form)
+            if hasattr(form, "idempotency_key"):  # the creating steps: signing, payment, extension
+                run_once(
+                    scope=f"contracts.{form_name}",
+                    key=form.idempotency_key,
+                    user=request.user,
+                    create=lambda: run(renewal, form),
+                    url_of=lambda _result: renewal.get_absolute_url(),
+                )
+            else:
+                run(renewal, form)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
