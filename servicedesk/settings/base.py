@@ -271,6 +271,8 @@ SERVICEDESK = {
     "OUTBOX_RELAY_BATCH": env.int("OUTBOX_RELAY_BATCH", default=200),
     "OUTBOX_MAX_ATTEMPTS": env.int("OUTBOX_MAX_ATTEMPTS", default=10),
     "OUTBOX_KEEP_DAYS": env.int("OUTBOX_KEEP_DAYS", default=30),
+    # The after-commit fast path gives up connecting to the broker after this many seconds.
+    "OUTBOX_PUBLISH_TIMEOUT_SECONDS": env.float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", default=3.0),
     # A form's idempotency key answers repeats (double click, retry) for this many days.
     "IDEMPOTENCY_KEEP_DAYS": env.int("IDEMPOTENCY_KEEP_DAYS", default=7),
     # /healthz warns when the oldest pending outbox message is older than this many seconds, or the
