@@ -6,7 +6,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from staff.roles import Role
 from tickets.models import Ticket
-from tickets.selectors import TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES
+from tickets.selectors import TICKET_DESK_ROLES, TICKET_EDIT_ROLES, TICKET_ROLES, ticket_visible_queryset
 
 from .models import Attachment, ChangeRequest, FaqEntry, RemoteEventKind, RemoteRecord
 from .policies import AWAITING_DELIVERY, search_terms
@@ -20,6 +20,8 @@ CHANGE_WORK_ROLES = TICKET_EDIT_ROLES
 CHANGE_REVIEW_ROLES = (Role.SERVICE_MANAGER, Role.ADMIN)
 FAQ_ROLES = TICKET_ROLES
 FAQ_EDIT_ROLES = TICKET_EDIT_ROLES
+# Who curates the knowledge base and still sees an entry that was withdrawn (unpublished).
+FAQ_CURATOR_ROLES = (Role.SERVICE_MANAGER, Role.ADMIN)
 # Stored documents: downloaded by whoever works with customers; the archive list is for the office.
 ATTACHMENT_ROLES = TICKET_ROLES
 ARCHIVE_ROLES = (Role.SERVICE_MANAGER, Role.DUTY_MANAGER, Role.ADMIN)
@@ -129,13 +131,66 @@ def faq_list(*, text: str = "", product=None) -> QuerySet[FaqEntry]:
     return queryset.order_by("-updated_at", "-id")
 
 
-def faq_detail_queryset() -> QuerySet[FaqEntry]:
-    return FaqEntry.objects.select_related("product", "source_ticket", "created_by")
+def faq_visible_queryset(*, user) -> QuerySet[FaqEntry]:
+    """GN-5: the published knowledge base for everyone who works tickets; a withdrawn (unpublished)
+    entry only for its curators. Deny by default: other roles see none."""
+    if user.has_role(*FAQ_CURATOR_ROLES):
+        return FaqEntry.objects.all()
+    if user.has_role(*FAQ_ROLES):
+        return FaqEntry.objects.filter(is_published=True)
+    return FaqEntry.objects.none()
 
 
-def attachment_archive(*, search: str = "", kind: str = "") -> QuerySet[Attachment]:
-    """RM-7: the stored documents, newest first, optionally for customers matching ``search``."""
-    queryset = Attachment.objects.select_related("customer", "uploaded_by")
+def faq_detail_queryset(*, user) -> QuerySet[FaqEntry]:
+    return faq_visible_queryset(user=user).select_related("product", "source_ticket", "created_by")
+
+
+def attachment_visible_queryset(*, user) -> QuerySet[Attachment]:
+    """RM-7/GN-7: the stored documents ``user`` may open. Deny by default.
+
+    The desk roles see every customer, so every document. An engineer sees a customer's document
+    only through something of theirs it is attached to: a service record of a ticket they may see
+    (``ticket_visible_queryset``), a change request they may see, a training plan or an
+    implementation project they may see; and the documents they uploaded themselves. Everyone else
+    sees none (HR included: no customer data).
+    """
+    queryset = Attachment.objects.all()
+    if user.has_role(*TICKET_DESK_ROLES):
+        return queryset
+    if not user.has_role(Role.ENGINEER):
+        return queryset.none()
+    # Training builds on remote (it stores its documents here), so its selectors are imported late.
+    from training.models import TrainingPlan
+    from training.selectors import plan_visible_queryset, project_visible_queryset
+
+    records = RemoteRecord.objects.filter(ticket__in=ticket_visible_queryset(user=user))
+    linked = (
+        Q(uploaded_by=user)
+        | Q(pk__in=records.filter(scope_form__isnull=False).values("scope_form"))
+        | Q(pk__in=records.filter(application_form__isnull=False).values("application_form"))
+        | Q(
+            pk__in=change_request_visible_queryset(user=user)
+            .filter(requirement_form__isnull=False)
+            .values("requirement_form")
+        )
+        | Q(
+            pk__in=TrainingPlan.documents.through.objects.filter(
+                trainingplan__in=plan_visible_queryset(user=user)
+            ).values("attachment")
+        )
+        | Q(
+            pk__in=project_visible_queryset(user=user)
+            .filter(implementation_form__isnull=False)
+            .values("implementation_form")
+        )
+    )
+    return queryset.filter(linked)
+
+
+def attachment_archive(*, user, search: str = "", kind: str = "") -> QuerySet[Attachment]:
+    """RM-7: the stored documents ``user`` may open, newest first, optionally for customers
+    matching ``search``."""
+    queryset = attachment_visible_queryset(user=user).select_related("customer", "uploaded_by")
     if search:
         queryset = queryset.filter(customer__name__icontains=search)
     if kind:

@@ -294,7 +294,7 @@ def faq_list(request):
 @require_GET
 @role_required(*FAQ_ROLES)
 def faq_detail(request, pk):
-    entry = get_object_or_404(selectors.faq_detail_queryset(), pk=pk)
+    entry = get_object_or_404(selectors.faq_detail_queryset(user=request.user), pk=pk)
     return render(request, "remote/faq_detail.html", {"entry": entry})
 
 
@@ -326,7 +326,7 @@ def attachment_list(request):
     search, kind = "", ""
     if form.is_valid():
         search, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-    page = page_of(request, selectors.attachment_archive(search=search, kind=kind))
+    page = page_of(request, selectors.attachment_archive(user=request.user, search=search, kind=kind))
     return render(
         request,
         "remote/attachment_list.html",
@@ -334,10 +334,15 @@ def attachment_list(request):
     )
 
 
+def _get_attachment(request, pk) -> Attachment:
+    """GN-7: a document outside what the user may see answers 404, as if it did not exist."""
+    return get_object_or_404(selectors.attachment_visible_queryset(user=request.user), pk=pk)
+
+
 @require_GET
 @role_required(*ATTACHMENT_ROLES)
 def attachment_download(request, pk):
-    attachment = get_object_or_404(Attachment, pk=pk)
+    attachment = _get_attachment(request, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
@@ -348,7 +353,7 @@ def attachment_download(request, pk):
 @require_POST
 @role_required(Role.ADMIN)
 def attachment_delete(request, pk):
-    attachment = get_object_or_404(Attachment, pk=pk)
+    attachment = _get_attachment(request, pk)
     try:
         services.attachment_delete(attachment=attachment, actor=request.user)
     except ValidationError as exc:
