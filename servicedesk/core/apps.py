@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         from servicedesk.celery import ensure_filesystem_broker_folders
 
         ensure_filesystem_broker_folders()
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -6,6 +6,7 @@ machine. ``DATABASE_URL`` and ``REDIS_URL`` / ``CELERY_BROKER_URL`` switch to Po
 A ``.env`` file is read only when ``DJANGO_READ_DOT_ENV=1``.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "simple_history",
+    # Login throttling: failed attempts per username and per address, lockouts listed in admin.
+    "axes",
     # ours
     "servicedesk.core",
     "staff",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A repeated creating post (same idempotency key) is answered with the first result.
     "servicedesk.core.idempotency.IdempotencyMiddleware",
+    # Last: turns a refused (locked-out) login into the lockout page (AXES_LOCKOUT_TEMPLATE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -118,6 +123,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address, lock that
+# username / address out for LOGIN_COOLOFF_MINUTES (a failure while locked, from the same address and
+# browser, restarts the wait).
+# A successful login does not clear the count: that would let anyone with one account reset the
+# address counter between guesses. Admin → Axes → Access attempts lists and lifts lockouts.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = False
+# Behind LOGIN_TRUSTED_PROXIES reverse proxies the client address is read from X-Forwarded-For
+# (0: REMOTE_ADDR). Without it every login would seem to come from the proxy and one address
+# lockout would lock out everybody.
+LOGIN_TRUSTED_PROXIES = env.int("LOGIN_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "servicedesk.core.clientip.client_ip"
+
+# --- Sessions -------------------------------------------------------------------------------------
+# Shared PCs at the hotline and in customers' server rooms: a session ends when the browser closes,
+# and the server forgets it SESSION_COOKIE_AGE seconds (12 h, one long shift) after it last changed.
+# Logging in always starts a new session key (django.contrib.auth.login rotates it).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # --- Internationalisation and time ----------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
