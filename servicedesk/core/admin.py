@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox
-from .models import Heartbeat, IdempotencyKey, Notification, OutboxMessage
+from .models import ExportAudit, Heartbeat, IdempotencyKey, Notification, OutboxMessage
 
 
 @admin.register(Notification)
@@ -66,4 +66,25 @@ class HeartbeatAdmin(admin.ModelAdmin):
     readonly_fields = ("name", "at", "detail")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ExportAudit)
+class ExportAuditAdmin(admin.ModelAdmin):
+    """GN-7: who exported what; read-only, nobody edits or deletes an audit row."""
+
+    list_display = ("created_at", "user", "what", "rows", "query")
+    list_filter = ("what",)
+    search_fields = ("user__username", "user__full_name", "what", "query")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "what", "query", "rows", "created_at")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

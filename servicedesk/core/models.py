@@ -135,3 +135,28 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ExportAudit(models.Model):
+    """GN-7: who exported what. One row per CSV/Excel download, written in the same request by
+    ``servicedesk.core.exports.export_audit_record``; never changed or deleted from admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(_("export"), max_length=100)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    created_at = models.DateTimeField(_("exported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export audit")
+        verbose_name_plural = _("export audits")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="core_exportaudit_user_idx"),
+            models.Index(fields=["what", "-created_at"], name="core_exportaudit_what_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.what} ({self.rows}) @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.core.exports import CountingWriter, export_audit_record
 from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 
@@ -65,8 +66,8 @@ def payroll_csv(request, pk):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deductions-{run.month:%Y-%m}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(["month", "employee_number", "username", "name", "team", "fines", "amount"])
+    writer = CountingWriter(csv.writer(response))
+    writer.heading(["month", "employee_number", "username", "name", "team", "fines", "amount"])
     for line in selectors.deduction_lines(run=run):
         profile = selectors.employee_profile(line.employee)
         writer.writerow(
@@ -80,6 +81,7 @@ def payroll_csv(request, pk):
                 line.amount,
             ]
         )
+    export_audit_record(user=request.user, what="staff:payroll_csv", query=request.get_full_path(), rows=writer.rows)
     return response
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicedesk.core.dates import add_months
+from servicedesk.core.exports import CountingWriter, export_audit_record
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
@@ -212,8 +213,8 @@ def report_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="callbacks-{month:%Y-%m}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 (Chinese names) correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow([_("Month"), f"{month:%Y-%m}"])
+    writer = CountingWriter(csv.writer(response))
+    writer.heading([_("Month"), f"{month:%Y-%m}"])
     for label, value in (
         (_("Callbacks created"), data.created),
         (_("Done"), data.done),
@@ -224,12 +225,13 @@ def report_csv(request):
     ):
         writer.writerow([label, value])
     writer.writerow([])
-    writer.writerow([_("Group"), _("Name"), _("Answers"), _("Satisfied"), _("Satisfaction %"), _("Meets target")])
+    writer.heading([_("Group"), _("Name"), _("Answers"), _("Satisfied"), _("Satisfaction %"), _("Meets target")])
     for group, rows in ((_("Channel"), data.by_channel), (_("Engineer"), data.by_engineer)):
         for row in rows:
             writer.writerow(
                 [group, row.label, row.total, row.satisfied, _percent(row.percent), "" if row.meets is None else int(row.meets)]
             )
+    export_audit_record(user=request.user, what="care:report_csv", query=request.get_full_path(), rows=writer.rows)
     return response
 
 
