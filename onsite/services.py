@@ -29,8 +29,9 @@ from staff.services import penalty_propose
 from tickets.care import services as care
 from tickets.models import Contact, Ticket
 from tickets.models.tickets import OPEN_STATUSES
+from tickets.models.tickets import Status as TicketStatus
 from tickets.policies import TransitionNotAllowed
-from tickets.services import ticket_event_record, ticket_transition
+from tickets.services import ticket_assign, ticket_event_record, ticket_transition
 from tickets.sla import services as sla
 from tickets.sla.models import ClockKind
 from tickets.sla.policies import letter_language
@@ -303,6 +304,11 @@ def service_order_assign(*, order: ServiceOrder, engineer, actor, now: datetime.
         previous=previous.pk if previous else None,
     )
     sla.clock_stop(ticket=order.ticket, kind=ClockKind.DISPATCH, at=now)  # OS-8
+    # GN-6: the dispatched engineer owns the ticket (statistics, "my open tickets"), and the work
+    # has started: a new ticket moves to "In progress" instead of jumping to "Resolved" at the signature.
+    ticket_assign(ticket=order.ticket, assignee=engineer, actor=actor, now=now)
+    if order.ticket.status == TicketStatus.NEW:
+        ticket_transition(ticket=order.ticket, action="start", actor=actor, now=now)
     notification_send(
         recipients=[engineer],
         title=_("On-site visit %(window)s: %(customer)s")

@@ -51,6 +51,11 @@ def ticket_detail_queryset(*, user) -> QuerySet[Ticket]:
     )
 
 
+def ticket_service_orders(*, ticket: Ticket) -> list:
+    """The ticket's on-site orders, newest first, with their engineer (the ticket page's side panel)."""
+    return list(ticket.service_orders.select_related("engineer").order_by("-pk")[:10])
+
+
 def ticket_timeline(*, ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor").order_by("created_at", "id")
 

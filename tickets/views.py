@@ -15,6 +15,7 @@ from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
+from servicedesk.core.parsing import pk_or_none, text_or_empty
 from staff.permissions import role_required
 
 from . import selectors, services, statistics
@@ -73,6 +74,7 @@ def ticket_detail(request, number):
         "tickets/ticket_detail.html",
         {
             "ticket": ticket,
+            "orders": selectors.ticket_service_orders(ticket=ticket),
             "timeline": selectors.ticket_timeline(ticket=ticket),
             "transitions": allowed_transitions(ticket.status) if can_edit else [],
             "can_edit": can_edit,
@@ -86,8 +88,8 @@ def ticket_detail(request, number):
 @role_required(*TICKET_EDIT_ROLES)
 def ticket_create(request):
     customer = None
-    if request.method == "GET" and request.GET.get("customer"):
-        customer = Customer.objects.filter(pk=request.GET["customer"]).first()
+    if request.method == "GET" and pk_or_none(request.GET.get("customer")):
+        customer = Customer.objects.filter(pk=pk_or_none(request.GET["customer"])).first()
     form = TicketCreateForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,9 +128,10 @@ def ticket_edit(request, number):
 @role_required(*TICKET_EDIT_ROLES)
 def ticket_customer_fields(request):
     """htmx: contact and installation choices for the customer typed so far, plus name suggestions."""
-    name = request.GET.get("customer", "").strip()
+    name = text_or_empty(request.GET.get("customer"))
     # Keep what the agent already picked when the customer stays the same.
-    picked = {field: request.GET.get(field) for field in ("contact", "installation") if request.GET.get(field)}
+    picked = {field: pk_or_none(request.GET.get(field)) for field in ("contact", "installation")}
+    picked = {field: pk for field, pk in picked.items() if pk}
     form = TicketCreateForm(customer=Customer.objects.filter(name=name, is_active=True).first(), initial=picked)
     suggestions = Customer.objects.filter(is_active=True)
     if name:
@@ -201,7 +204,7 @@ def ticket_assign(request, number):
 @require_GET
 @role_required(*TICKET_DESK_ROLES)
 def customer_list(request):
-    text = request.GET.get("q", "").strip()
+    text = text_or_empty(request.GET.get("q"))
     queryset = selectors.customer_list(search=text)
     page = page_of(request, queryset)
     query = urlencode({"q": text}) if text else ""

@@ -172,3 +172,30 @@ def test_call_screen_and_duty_queue_fit_a_phone(live_server, phone_page):
     assert "left" in phone_page.locator("[data-countdown]").first.inner_text()  # the countdown ticks
     assert phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     shot(phone_page, "duty-queue-phone")
+
+
+def test_hl14_forbidden_phrase_warning_follows_every_edit(live_server, page):
+    """HL-14: the live warning appears, goes away and comes back while the agent types (the hint
+    is swapped inside its box, so every later check still finds its target)."""
+    from hotline.models import ForbiddenPhrase
+
+    phrase = ForbiddenPhrase.objects.filter(is_active=True).values_list("phrase", flat=True).first()
+    assert phrase, "the seeded HL-14 phrases are missing"
+    agent_at_seat()
+    login(page, live_server, "wangfang", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/hotline/call/")
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if "targetError" in message.text else None)
+    page.evaluate("document.body.addEventListener('htmx:targetError', () => window.__targetError = true)")
+    hint = page.locator("#phrase-hint")
+    page.locator("#id_problem").fill(f"客户说{phrase}")
+    page.locator("#id_problem").dispatch_event("input")
+    hint.locator(".message.warning").wait_for()
+    page.locator("#id_problem").fill("打印机卡纸")
+    page.locator("#id_problem").dispatch_event("input")
+    hint.locator(".message.warning").wait_for(state="detached")
+    page.locator("#id_handling").fill(f"回复：{phrase}")
+    page.locator("#id_handling").dispatch_event("input")
+    hint.locator(".message.warning").wait_for()
+    assert phrase in hint.inner_text()
+    assert not page.evaluate("window.__targetError === true") and not errors
