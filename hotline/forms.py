@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.core.parsing import date_in_range
 from staff.models import User
 from staff.roles import Role
 from tickets.models import Contact, Customer, Installation, Region, Ticket
@@ -155,8 +156,10 @@ class CallFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("Any"))] + Outcome.choices, required=False)
     unlogged = forms.BooleanField(label=_("Not logged yet"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range]
+    )
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range])
 
     def clean(self):
         cleaned = super().clean()
@@ -166,8 +169,8 @@ class CallFilterForm(forms.Form):
 
 
 class StatsForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range])
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range])
 
     def clean(self):
         cleaned = super().clean()

@@ -23,6 +23,7 @@ from hotline.roster.services import seat_sign_in
 from servicedesk.core.dates import local_midnight
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
+from servicedesk.core.parsing import pk_or_404, pk_or_none, text_or_empty
 from staff.permissions import role_required
 from tickets.models import Installation
 from tickets.remote.forms import add_service_errors
@@ -74,15 +75,16 @@ def _fresh_form(request, now, call: CallLog | None = None) -> forms.CallForm:
 
 
 def _call_context(request, form, now, **extra) -> dict:
-    phone = form["caller_phone"].value() or ""
+    phone = text_or_empty(form["caller_phone"].value(), max_length=40)
     customer = None
-    customer_id = form["customer"].value()
+    # Raw values of a bound form (the POST as sent): garbage or an overflowing id is "none" (HL-1).
+    customer_id = pk_or_none(form["customer"].value())
     if customer_id:
         from tickets.models import Customer
 
         customer = Customer.objects.select_related("region").filter(pk=customer_id).first()
     context = {"form": form, "now": now, **_caller_context(phone=phone, customer=customer, now=now), **extra}
-    installation_id = form["installation"].value()
+    installation_id = pk_or_none(form["installation"].value())
     product_id = None
     if installation_id:
         product_id = Installation.objects.filter(pk=installation_id).values_list("product_id", flat=True).first()
@@ -135,7 +137,9 @@ def call_screen(request):
         return render(request, template, {**_call_context(request, form, now, **context), **_script(request, now)})
     call = None
     if request.GET.get("call"):
-        call = get_object_or_404(CallLog.objects.select_related("customer__region", "contact"), pk=request.GET["call"], outcome="")
+        call = get_object_or_404(
+            CallLog.objects.select_related("customer__region", "contact"), pk=pk_or_404(request.GET["call"]), outcome=""
+        )
     form = _fresh_form(request, now, call)
     return render(request, "hotline/call.html", {**_call_context(request, form, now), **_script(request, now), "call": call})
 
@@ -145,12 +149,13 @@ def call_screen(request):
 def caller_lookup(request):
     """HL-12/HL-13: the caller panel for the typed phone number (htmx)."""
     now = timezone.now()
-    phone = request.GET.get("caller_phone", "").strip()
+    phone = text_or_empty(request.GET.get("caller_phone"), max_length=40)
     customer = None
-    if request.GET.get("customer", "").isdigit():
+    customer_id = pk_or_none(request.GET.get("customer"))
+    if customer_id:
         from tickets.models import Customer
 
-        customer = Customer.objects.select_related("region").filter(pk=request.GET["customer"]).first()
+        customer = Customer.objects.select_related("region").filter(pk=customer_id).first()
     context = _caller_context(phone=phone, customer=customer, now=now)
     context.update(now=now, selected=forms.CallForm(request.GET))
     return render(request, "hotline/_caller.html", context)
@@ -160,7 +165,7 @@ def caller_lookup(request):
 @role_required(*CALL_ROLES)
 def checklist(request):
     """HL-12: the diagnostic checklist of the chosen installation's product (htmx)."""
-    installation = Installation.objects.filter(pk=request.GET.get("installation") or None).first()
+    installation = Installation.objects.filter(pk=pk_or_none(request.GET.get("installation"))).first()
     found = selectors.checklist_for_product(product_id=installation.product_id if installation else None)
     return render(request, "hotline/_checklist.html", {"checklist": found, "answers": {}})
 
@@ -188,7 +193,7 @@ def incoming(request):
 @require_POST
 @role_required(*CALL_ROLES)
 def seat_sign_in_view(request):
-    seat = get_object_or_404(Seat, pk=request.POST.get("seat") or 0)
+    seat = get_object_or_404(Seat, pk=pk_or_404(request.POST.get("seat")))
     try:
         seat_sign_in(seat=seat, user=request.user, now=timezone.now())
     except ValidationError as exc:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Contact, Customer, Installation, Ticket
 from .selectors import staff_assignable
 from servicedesk.core.idempotency import IdempotentFormMixin
+from servicedesk.core.parsing import text_or_empty
 
 
 class CustomerNameField(forms.ModelChoiceField):
@@ -54,7 +55,7 @@ class TicketForm(forms.ModelForm):
 
     def _chosen_customer(self) -> Customer | None:
         if self.is_bound:
-            name = (self.data.get(self.add_prefix("customer")) or "").strip()
+            name = text_or_empty(self.data.get(self.add_prefix("customer")))  # raw POST: no NUL into SQL
             return Customer.objects.filter(name=name).first() if name else None
         if self.instance.pk:
             return self.instance.customer

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.pagination import page_of
+from servicedesk.core.parsing import pk_or_none
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
@@ -46,8 +47,9 @@ def plan_list(request):
 @role_required(*TRAINING_ROLES)
 def plan_create(request):
     project = None
-    if request.GET.get("project", "").isdigit():
-        project = selectors.project_visible_queryset(user=request.user).filter(pk=request.GET["project"]).first()
+    project_id = pk_or_none(request.GET.get("project"))
+    if project_id:
+        project = selectors.project_visible_queryset(user=request.user).filter(pk=project_id).first()
     form = forms.PlanForm(request.POST or None, fixed_customer=project.customer if project else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.core.parsing import date_in_range
+
 from . import selectors
 from .models import Seat
 
@@ -15,12 +17,14 @@ def week_start(day: datetime.date) -> datetime.date:
 
 
 class WeekForm(forms.Form):
-    week = forms.DateField(label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    week = forms.DateField(
+        label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range]
+    )
 
 
 class PeriodForm(forms.Form):
-    first_day = forms.DateField(widget=forms.HiddenInput)
-    last_day = forms.DateField(widget=forms.HiddenInput)
+    first_day = forms.DateField(widget=forms.HiddenInput, validators=[date_in_range])
+    last_day = forms.DateField(widget=forms.HiddenInput, validators=[date_in_range])
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tickets.selectors import home_summary
 
 from .health import check_broker, check_database, check_outbox, check_sweep
+from .parsing import pk_or_none
 
 
 @login_not_required
@@ -52,8 +53,8 @@ def notification_read(request):
     """Mark one notification (``id``) or all of them read, then follow its link or go back."""
     from .services import notification_mark_read
 
-    raw_id = request.POST.get("id", "")
-    ids = [int(raw_id)] if raw_id.isdigit() else None
+    notification_id = pk_or_none(request.POST.get("id"))
+    ids = [notification_id] if notification_id else None
     notification_mark_read(user=request.user, notification_ids=ids)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

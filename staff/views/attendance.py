@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.pagination import page_of
+from servicedesk.core.parsing import date_or_none, month_or_none
 from staff.permissions import role_required
 
 from .. import selectors, services
@@ -21,10 +22,7 @@ from ._common import form_submit, render
 
 
 def _month_from(request, today: datetime.date) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        return today.replace(day=1)
+    return month_or_none(request.GET.get("month")) or today.replace(day=1)
 
 
 def _work_start(user, today: datetime.date):
@@ -100,10 +98,7 @@ def site_notice(request):
 @require_GET
 @role_required(*APPROVER_ROLES)
 def team(request):
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = date_or_none(request.GET.get("day")) or timezone.localdate()
     page = page_of(request, selectors.attendance_board(user=request.user, day=day))
     return render(request, "staff/team.html", {"day": day, "page": page, "query": f"day={day.isoformat()}"})
 

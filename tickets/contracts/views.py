@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicedesk.core.dates import month_start
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
+from servicedesk.core.parsing import pk_or_404
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 from tickets.sla.models import ContractReminder
@@ -75,7 +76,7 @@ def renewal_offer(request, pk):
     reminder = None
     reminder_id = request.POST.get("reminder") or request.GET.get("reminder")
     if reminder_id:
-        reminder = ContractReminder.objects.filter(pk=reminder_id, contract=contract).first()
+        reminder = ContractReminder.objects.filter(pk=pk_or_404(reminder_id), contract=contract).first()
         if reminder is None:
             raise Http404
     start, end = policies.proposed_period(
@@ -311,7 +312,7 @@ def targets(request, year=None):
 def target_edit(request, year, month):
     try:
         first = datetime.date(year, month, 1)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # month 13, or a year past any C integer
         raise Http404 from exc
     existing = selectors.sales_target_for(month=first)
     form = forms.SalesTargetForm(request.POST or None, instance=existing, month=first)
