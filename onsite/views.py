@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
+from servicedesk.core.uploads import file_response
 from staff.permissions import role_required
 from staff.roles import Role
 from tickets.remote.forms import add_service_errors
@@ -452,7 +453,7 @@ def order_signature(request, pk):
         handle = sign_off.signature.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The stored file is missing.")) from exc
-    response = FileResponse(handle, content_type="image/png")
+    response = file_response(handle, filename="signature.png", inline_images=True)  # shown on the print page
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.pagination import page_of
+from servicedesk.core.uploads import file_response
 from staff.permissions import role_required
 
 from .. import policies, selectors, services
@@ -131,9 +132,14 @@ def leave_cancel(request, pk):
 @require_GET
 @role_required(*STAFF_ROLES)
 def leave_certificate_file(request, pk):
-    """The certificate, for the people who may see the leave request (never a public media URL)."""
+    """The certificate, for the people who may see the leave request (never a public media URL): a
+    download with nosniff; only a photo is shown in the browser."""
     leave = _get_leave(request, pk)
     if not leave.certificate:
         raise Http404
     name = leave.certificate.name.rsplit("/", 1)[-1]
-    return FileResponse(leave.certificate.open("rb"), as_attachment=False, filename=name)
+    try:
+        handle = leave.certificate.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The stored file is missing.")) from exc
+    return file_response(handle, filename=name, inline_images=True)

@@ -6,24 +6,22 @@ from tickets.models import Contact, Product
 
 from .models import AttachmentKind, ChangeStatus, RecordKind
 from .policies import MISSING_FIELD_MESSAGES, RECORD_REQUIRED_FIELDS
-from .services import RECORD_UPLOAD_KINDS, attachment_problems
+from servicedesk.core.uploads import validate_document
+
+from .services import RECORD_UPLOAD_KINDS
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class DocumentField(forms.FileField):
-    """An uploaded document checked against the type and size limits (RM-7)."""
+    """An uploaded document (RM-7) checked by the project's one upload validator: size limit,
+    extension allow-list, and the content sniffed from the bytes (servicedesk/core/uploads.py)."""
+
+    default_validators = [validate_document]
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("PDF, picture, Office or text file. After an error, choose the file again."))
         super().__init__(**kwargs)
-
-    def validate(self, value):
-        super().validate(value)
-        if value:
-            problems = attachment_problems(value)
-            if problems:
-                raise forms.ValidationError([str(p) for p in problems])
 
 
 class DateInput(forms.DateInput):

@@ -14,6 +14,7 @@ from pathlib import PurePath
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.core.uploads import DOCUMENT_EXTENSIONS
 from tickets.models.tickets import Channel, TicketType
 from tickets.policies import TransitionNotAllowed
 
@@ -105,10 +106,8 @@ def record_is_late(*, served_at: datetime.datetime, recorded_at: datetime.dateti
 
 # --- Stored documents (RM-7) -----------------------------------------------------------------------
 
-ALLOWED_EXTENSIONS = (
-    ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx",
-    ".txt", ".zip",
-)  # fmt: skip
+# The one allow-list of servicedesk/core/uploads.py (which also checks the content of the bytes).
+ALLOWED_EXTENSIONS = tuple(f".{ext}" for ext in DOCUMENT_EXTENSIONS)
 
 
 def attachment_problems(*, name: str, size: int, max_bytes: int) -> list[str]:

@@ -5,13 +5,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.pagination import page_of
+from servicedesk.core.uploads import file_response
 from staff.permissions import role_required
 from staff.roles import Role
 from tickets.models.tickets import Status
@@ -347,7 +348,7 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The stored file is missing.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return file_response(handle, filename=attachment.original_name)  # attachment, nosniff
 
 
 @require_POST
