@@ -379,7 +379,7 @@ def _payloads(draw):
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
-    database=None,  # no .hypothesis/ directory in the checkout; a failure prints its reproducing example
+    database=None,  # no saved examples to replay; a failure prints the example that reproduces it
 )
 @given(data=st.data())
 def test_hl1_cti_random_payloads_never_500_and_never_half_saved(client, field, data):
