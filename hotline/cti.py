@@ -128,6 +128,8 @@ def _text(raw: dict, field: str, *, max_length: int, required: bool = False) -> 
     value = raw.get(field)
     if value is None:
         value = ""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)  # many PBXs send numeric call ids and seat numbers
     if not isinstance(value, str):
         raise CtiPayloadError(field, _("Must be a string."))
     value = value.strip()
