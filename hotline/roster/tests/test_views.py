@@ -182,11 +182,11 @@ def test_my_duty_shows_forwarded_mobile_on_holiday(client, seats, make_user, dut
     agent = make_user(Role.AGENT, phone="13912345678")
     services.shift_assign(shift=holiday, engineer=agent, seat=seats[0], by=duty, now=at("2026-12-01 10:00"))
     services.roster_publish(first_day=holiday.date, last_day=holiday.date, by=duty, now=at("2026-12-01 10:00"))
-    login(client, agent)
-    with time_machine.travel(at("2026-12-08 09:00"), tick=False):
+    with time_machine.travel(at("2026-12-08 09:00"), tick=False):  # log in that day: sessions last 12 h
+        login(client, agent)
         body = client.get(reverse("roster:mine")).content.decode()
     assert "the hotline is forwarded to your mobile 13912345678" in body
-    login(client, duty)
     with time_machine.travel(at("2026-12-01 10:00"), tick=False):
+        login(client, duty)
         body = client.get(reverse("roster:holidays")).content.decode()
     assert "13912345678" in body and agent.full_name in body
