@@ -235,7 +235,7 @@ def measure(repeat: int) -> list[dict]:
         ("ticket detail", f"/tickets/{sample}/"),
         ("customer list", "/customers/"),
         ("customer detail", f"/customers/{customer.pk}/"),
-        ("start page", "/"),
+        ("start page", "/start/"),
     ]
     rows = []
     for label, url in pages:

@@ -9,6 +9,7 @@ from servicedesk.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("start/", core_views.start, name="start"),
     path("healthz", core_views.healthz, name="healthz"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("notifications/read/", core_views.notification_read, name="notification_read"),

@@ -132,7 +132,8 @@ def row(*statuses: int) -> dict[str, int]:
 MATRIX: dict[str, dict[str, int]] = {
     # --- Start page, notifications, login ----------------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin
-    "home":                                  row(302, 200, 200, 200, 200, 200, 200, 200),
+    "home":                                  row(302, 302, 302, 302, 302, 302, 302, 302),
+    "start":                                 row(302, 200, 200, 200, 200, 200, 200, 200),
     "healthz":                               row(200, 200, 200, 200, 200, 200, 200, 200),
     "notifications":                         row(302, 200, 200, 200, 200, 200, 200, 200),
     "notification_read":                     row(302, 302, 302, 302, 302, 302, 302, 302),

@@ -168,9 +168,9 @@ def test_session_ends_with_the_browser_and_after_twelve_hours(client, agent, fro
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["max-age"] == "" and cookie["expires"] == ""  # a browser-session cookie
     frozen.shift(datetime.timedelta(hours=11, minutes=59))
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("start")).status_code == 200
     frozen.shift(datetime.timedelta(minutes=2))
-    response = client.get(reverse("home"))
+    response = client.get(reverse("start"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 

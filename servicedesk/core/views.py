@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tickets.selectors import home_summary
 
 from .health import check_broker, check_database, check_outbox, check_sweep
+from .landing import landing_url_name
 from .parsing import pk_or_none
 
 
@@ -34,7 +35,18 @@ def healthz(request):
     return JsonResponse(payload, status=200 if ready else 503)
 
 
+@require_GET
 def home(request):
+    """``/`` sends each person to their work queue (servicedesk.core.landing)."""
+    url_name = landing_url_name(roles=request.user.role_names)
+    if url_name is None:
+        return start(request)
+    return redirect(url_name)
+
+
+@require_GET
+def start(request):
+    """The start page: ticket counts, for people without a queue of their own."""
     return render(request, "core/home.html", {"summary": home_summary(user=request.user)})
 
 

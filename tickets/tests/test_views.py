@@ -240,7 +240,7 @@ def test_start_page_counts_open_tickets(agent_client, agent):
     TicketFactory(status=Status.NEW)
     done = TicketFactory(assignee=agent)
     services.ticket_transition(ticket=done, action="resolve", actor=agent, resolution="ok")
-    summary = agent_client.get(reverse("home")).context["summary"]
+    summary = agent_client.get(reverse("start")).context["summary"]
     assert (summary["mine_open"], summary["unassigned"]) == (2, 2)
     assert (summary["new"], summary["in_progress"], summary["waiting"]) == (2, 1, 1)
 
