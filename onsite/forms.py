@@ -100,10 +100,19 @@ class CallForm(ChecklistMixin, forms.Form):
     note = _text(_("Note"), rows=2, required=False)
 
 
+def _confirm_early():
+    return forms.BooleanField(
+        label=_("Go ahead anyway"),
+        required=False,
+        help_text=_("You are well before the agreed visit window; this is noted on the order's timeline."),
+    )
+
+
 class DepartForm(ChecklistMixin, forms.Form):
     """OS-2: sure to solve it and knows the address, or consults the hotline first."""
 
     checklist = policies.DEPART_CHECKS
+    confirm_early = _confirm_early()
 
 
 # Hidden fields the phone fills anew on each submit (never restored from its storage).
@@ -116,6 +125,12 @@ class PositionForm(forms.Form):
     latitude = forms.DecimalField(required=False, max_digits=12, decimal_places=8, widget=_FRESH)
     longitude = forms.DecimalField(required=False, max_digits=12, decimal_places=8, widget=_FRESH)
     accuracy = forms.FloatField(required=False, min_value=0, widget=_FRESH)
+
+
+class CheckInForm(PositionForm):
+    """Check-in: the position, and the confirmation when well before the agreed window (issue 17)."""
+
+    confirm_early = _confirm_early()
 
 
 class WorkReportForm(ChecklistMixin, forms.Form):

@@ -14,6 +14,7 @@ from servicedesk.core.workflow import Transition
 from servicedesk.core.workflow import transition as _t
 from staff.calendars import Calendar, add_working_days, intervals_on, next_working_day, working_time_between
 from staff.roles import Role
+from tickets.sla.policies import is_working_moment
 
 from .models import OrderStatus
 
@@ -22,8 +23,9 @@ S = OrderStatus
 OWN_ENGINEER = "own_engineer"
 # Who dispatches, reschedules, cancels and closes: duty managers, service managers, administrators.
 DISPATCH_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DUTY_MANAGER, Role.ADMIN})
-# OS-1: only a service manager approves a visit.
-APPROVE_ROLES = frozenset({Role.SERVICE_MANAGER})
+# OS-1: who may ever approve a visit; which of them may approve *now* is the configured
+# ``ONSITE_APPROVER_ROLES`` rule (``approver_refusal``), checked by the service and the order page.
+APPROVE_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DUTY_MANAGER, Role.ADMIN})
 
 
 _BEFORE_VISIT = {S.APPROVED, S.ASSIGNED, S.PRECALL_DONE, S.EN_ROUTE, S.ON_SITE, S.ESCALATED, S.RESCHEDULED}
@@ -91,7 +93,7 @@ def refusal(*, status: str, action: str, roles: frozenset[str], is_order_enginee
         if transition.by == {OWN_ENGINEER}:
             return _("Only the engineer of this order can do that.")
         if transition.by == APPROVE_ROLES:
-            return _("Only a service manager approves an on-site visit (OS-1).")
+            return _("You cannot approve on-site visits.")
         return _("You cannot do “%(action)s” on this order.") % {"action": transition.label}
     return None
 
@@ -147,16 +149,91 @@ def window_problem(*, start: datetime.datetime | None, end: datetime.datetime | 
     return None
 
 
-def approval_refusal(*, approver_id: int, roles: frozenset[str], requested_by_id: int, engineer_id: int | None) -> str | None:
-    """OS-1: a service manager approves; never the engineer of the order, and an engineer who asked
-    for the visit themselves needs another service manager's approval."""
-    if not roles & APPROVE_ROLES:
-        return _("Only a service manager approves an on-site visit (OS-1).")
+def approval_refusal(
+    *,
+    approver_id: int,
+    roles: frozenset[str],
+    requested_by_id: int,
+    engineer_id: int | None,
+    rules: dict[str, str],
+    calendar: Calendar,
+    now: datetime.datetime,
+) -> str | None:
+    """OS-1: an approver by ``rules`` (``ONSITE_APPROVER_ROLES``) at ``now``; never the engineer of
+    the order, and an engineer who asked for the visit themselves needs another approver."""
+    refused = role_rule_refusal(roles=roles, rules=rules, calendar=calendar, now=now, what=_("approve on-site visits"))
+    if refused:
+        return refused
     if engineer_id is not None and approver_id == engineer_id:
         return _("You cannot approve a visit you are the engineer of (OS-1).")
     if approver_id == requested_by_id and Role.ENGINEER in roles:
         return _("You asked for this visit yourself: another service manager approves it (OS-1).")
     return None
+
+
+# --- Who approves and dispatches, per role and time of day (ONSITE_APPROVER_ROLES, ONSITE_DISPATCHER_ROLES)
+
+ALWAYS = "always"
+IN_HOURS = "in_hours"
+OUT_OF_HOURS = "out_of_hours"
+ROLE_CONDITIONS = (ALWAYS, IN_HOURS, OUT_OF_HOURS)
+
+
+def role_rules(spec) -> dict[str, str]:
+    """Parse a per-role rule list such as ``["service_manager", "duty_manager:out_of_hours"]`` into
+    ``{role: condition}``; a role without a condition may act at any time. Raises ``ValueError`` on
+    an unknown role or condition, so a misspelt setting fails at start-up rather than silently."""
+    rules: dict[str, str] = {}
+    for item in spec:
+        role, _sep, condition = str(item).strip().partition(":")
+        role, condition = role.strip(), (condition.strip() or ALWAYS)
+        if not role:
+            continue
+        if role not in Role.values:
+            raise ValueError(f"unknown role {role!r} in an on-site role rule")
+        if condition not in ROLE_CONDITIONS:
+            raise ValueError(f"unknown condition {condition!r} for {role!r}: use one of {', '.join(ROLE_CONDITIONS)}")
+        rules[role] = condition
+    return rules
+
+
+def role_rule_allows(*, condition: str, in_working_hours: bool) -> bool:
+    return condition == ALWAYS or (condition == IN_HOURS) == in_working_hours
+
+
+def role_rule_refusal(
+    *, roles: frozenset[str], rules: dict[str, str], calendar: Calendar, now: datetime.datetime, what: str
+) -> str | None:
+    """Why someone with ``roles`` may not ``what`` at ``now`` under ``rules`` (None: they may). Working
+    hours are those of ``calendar`` (the office's business calendar)."""
+    held = [role for role in roles if role in rules]
+    if not held:
+        names = ", ".join(str(Role(role).label) for role in rules)
+        return _("Only these roles may %(what)s: %(roles)s.") % {"what": what, "roles": names}
+    in_hours = is_working_moment(calendar, now)
+    if any(role_rule_allows(condition=rules[role], in_working_hours=in_hours) for role in held):
+        return None
+    if in_hours:
+        return _("You may %(what)s only outside working hours; it is working time now.") % {"what": what}
+    return _("You may %(what)s only during working hours; it is outside working hours now.") % {"what": what}
+
+
+def early_start_warning(
+    *, agreed_start: datetime.datetime | None, now: datetime.datetime, hours: int
+) -> str | None:
+    """A warning (not a refusal) when the engineer leaves or checks in more than ``hours`` before
+    the agreed visit window (``ONSITE_EARLY_WARNING_HOURS``): probably the wrong order or day. The
+    engineer may go ahead after confirming; the service records that on the timeline."""
+    if agreed_start is None or hours <= 0:
+        return None
+    ahead = agreed_start - now
+    if ahead <= datetime.timedelta(hours=hours):
+        return None
+    total_hours = int(ahead.total_seconds() // 3600)
+    return _(
+        "The agreed visit starts in %(hours)d hours (%(start)s). Is this the right order? Tick “Go ahead "
+        "anyway” to continue."
+    ) % {"hours": total_hours, "start": agreed_start.strftime("%Y-%m-%d %H:%M")}
 
 
 def assignment_refusal(*, engineer_id: int, approved_by_id: int | None) -> str | None:

@@ -108,6 +108,57 @@ def _office_calendar():
     return calendar_load()
 
 
+def approver_rules() -> dict[str, str]:
+    """``ONSITE_APPROVER_ROLES`` parsed (OS-1, issue 17)."""
+    return policies.role_rules(settings.SERVICEDESK["ONSITE_APPROVER_ROLES"])
+
+
+def dispatcher_rules() -> dict[str, str]:
+    """``ONSITE_DISPATCHER_ROLES`` parsed (issue 17)."""
+    return policies.role_rules(settings.SERVICEDESK["ONSITE_DISPATCHER_ROLES"])
+
+
+def approve_refusal_for(*, user, now: datetime.datetime) -> str | None:
+    """Whether ``user`` may approve visits at ``now`` by role and time of day (the order page offers
+    the button only when this is None)."""
+    return policies.role_rule_refusal(
+        roles=user.role_names, rules=approver_rules(), calendar=_office_calendar(), now=now,
+        what=_("approve on-site visits"),
+    )  # fmt: skip
+
+
+def dispatch_refusal_for(*, user, now: datetime.datetime) -> str | None:
+    return policies.role_rule_refusal(
+        roles=user.role_names, rules=dispatcher_rules(), calendar=_office_calendar(), now=now,
+        what=_("dispatch engineers"),
+    )  # fmt: skip
+
+
+def early_warning_for(*, order: ServiceOrder, now: datetime.datetime) -> str | None:
+    """The early-start warning for the order's engineer at ``now`` (None: on time)."""
+    start = timezone.localtime(order.agreed_start) if order.agreed_start else None
+    return policies.early_start_warning(
+        agreed_start=start, now=now, hours=settings.SERVICEDESK["ONSITE_EARLY_WARNING_HOURS"]
+    )
+
+
+def _early_confirmed(order: ServiceOrder, *, now: datetime.datetime, confirm_early: bool) -> dict:
+    """Refuse an early start until confirmed; once confirmed, what the timeline event records."""
+    warning = early_warning_for(order=order, now=now)
+    if warning is None:
+        return {}
+    if not confirm_early:
+        raise ValidationError({"confirm_early": warning})
+    hours = int((order.agreed_start - now).total_seconds() // 3600)
+    return {"early_hours": hours, "agreed_start": order.agreed_start.isoformat()}
+
+
+def _early_note(early: dict) -> str:
+    if not early:
+        return ""
+    return _("Confirmed going ahead %(hours)d hours before the agreed visit window.") % {"hours": early["early_hours"]}
+
+
 def _local(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -257,6 +308,9 @@ def service_order_approve(
         roles=approver.role_names,
         requested_by_id=order.requested_by_id,
         engineer_id=order.engineer_id,
+        rules=approver_rules(),
+        calendar=_office_calendar(),
+        now=now,
     )
     if refused:
         raise ValidationError(refused)
@@ -280,6 +334,9 @@ def service_order_assign(*, order: ServiceOrder, engineer, actor, now: datetime.
     (OS-8), tells the engineer and e-mails the customer the agreed window."""
     now = _now(now)
     order = _begin(order, "assign", actor)
+    refused = dispatch_refusal_for(user=actor, now=now)  # ONSITE_DISPATCHER_ROLES (issue 17)
+    if refused:
+        raise ValidationError(refused)
     if not (engineer.is_active and engineer.has_role(Role.ENGINEER)):
         raise ValidationError({"engineer": _("%(name)s is not an active engineer.") % {"name": engineer}})
     refused = policies.assignment_refusal(engineer_id=engineer.pk, approved_by_id=order.approved_by_id)
@@ -391,11 +448,18 @@ def precall_attempt_record(
 
 @transaction.atomic
 def service_order_depart(
-    *, order: ServiceOrder, engineer, can_solve: bool, address_known: bool, now: datetime.datetime | None = None
+    *,
+    order: ServiceOrder,
+    engineer,
+    can_solve: bool,
+    address_known: bool,
+    confirm_early: bool = False,
+    now: datetime.datetime | None = None,
 ) -> ServiceOrder:
     """OS-2: the engineer leaves only when sure they can solve it and knows the address; otherwise
     they consult the hotline first. A trip already recorded for an earlier visit makes this a new
-    trip to record (OS-7)."""
+    trip to record (OS-7). Leaving well before the agreed window asks ``confirm_early`` first and
+    then notes it on the timeline (issue 17)."""
     now = _now(now)
     order = _begin(order, "depart", engineer)
     missing = policies.checks_missing(
@@ -403,22 +467,32 @@ def service_order_depart(
     )
     if missing:
         raise ValidationError(_("Consult the hotline before leaving (OS-2): %(missing)s.") % {"missing": ", ".join(missing)})
+    early = _early_confirmed(order, now=now, confirm_early=confirm_early)
     _move(order, "depart")
     order.departed_at = now
     if order.trip_recorded_at is not None:
         order.trip_recorded_at, order.trip_due_at = None, None
     _save(order)
-    _event(order, OnsiteEventKind.DEPARTED, actor=engineer, at=now)
+    _event(order, OnsiteEventKind.DEPARTED, actor=engineer, at=now, body=_early_note(early), **early)
     return order
 
 
 @transaction.atomic
 def service_order_check_in(
-    *, order: ServiceOrder, engineer, latitude=None, longitude=None, accuracy=None, now: datetime.datetime | None = None
+    *,
+    order: ServiceOrder,
+    engineer,
+    latitude=None,
+    longitude=None,
+    accuracy=None,
+    confirm_early: bool = False,
+    now: datetime.datetime | None = None,
 ) -> ServiceOrder:
-    """The engineer is on site: time and, when the phone gave it, position. Meets ``arrive`` (OS-8)."""
+    """The engineer is on site: time and, when the phone gave it, position. Meets ``arrive`` (OS-8).
+    Checking in well before the agreed window asks ``confirm_early`` first (issue 17)."""
     now = _now(now)
     order = _begin(order, "check_in", engineer)
+    early = _early_confirmed(order, now=now, confirm_early=confirm_early)
     lat, lon, acc = _position(latitude, longitude, accuracy)
     _move(order, "check_in")
     order.checked_in_at, order.checkin_latitude, order.checkin_longitude, order.checkin_accuracy = now, lat, lon, acc
@@ -427,6 +501,7 @@ def service_order_check_in(
     _event(
         order, OnsiteEventKind.CHECKED_IN, actor=engineer, at=now,
         latitude=str(lat) if lat is not None else None, longitude=str(lon) if lon is not None else None,
+        body=_early_note(early), **early,
     )  # fmt: skip
     sla.clock_stop(ticket=order.ticket, kind=ClockKind.ARRIVE, at=now)  # OS-8
     return order

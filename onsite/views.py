@@ -113,6 +113,11 @@ def _render_order(request, order, **bound):
     is_engineer = order.engineer_id == user.pk
     now = timezone.now()
     actions = policies.actions_for(status=order.status, roles=user.role_names, is_order_engineer=is_engineer)
+    # Issue 17: offer approval / dispatch only to whom the per-role, per-hour setting allows now.
+    if "approve" in actions and services.approve_refusal_for(user=user, now=now):
+        actions.discard("approve")
+    if "assign" in actions and services.dispatch_refusal_for(user=user, now=now):
+        actions.discard("assign")
     step = policies.current_step(order.status)
     report = getattr(order, "work_report", None) if order.status in _REPORTED else None
     sign_off = getattr(order, "sign_off", None) if order.status in _SIGNED else None
@@ -151,6 +156,10 @@ def _render_order(request, order, **bound):
         "call_form": forms.CallForm(),
         "depart_form": forms.DepartForm(),
         "position_form": forms.PositionForm(),
+        "check_in_form": forms.CheckInForm(),
+        "early_warning": services.early_warning_for(order=order, now=now)
+        if is_engineer and ("depart" in actions or "check_in" in actions)
+        else None,
         "report_form": forms.WorkReportForm(),
         "parts_formset": forms.PartFormSet(prefix="parts"),
         "sign_form": forms.SignForm(initial={"customer_name": order.contact.name if order.contact else ""}),
@@ -210,7 +219,7 @@ def _submit(request, pk, *, key: str, form_name: str, form, run, success: str, e
 
 
 @require_POST
-@role_required(Role.SERVICE_MANAGER)
+@role_required(*ORDER_MANAGER_ROLES)  # who of them, and when: ONSITE_APPROVER_ROLES (the service checks)
 def order_approve(request, pk):
     return _submit(
         request, pk, key="approve", form_name="approve_form", form=forms.ApproveForm(request.POST),
@@ -237,7 +246,9 @@ def order_call(request, pk):
 def order_depart(request, pk):
     return _submit(
         request, pk, key="depart", form_name="depart_form", form=forms.DepartForm(request.POST),
-        run=lambda order, form: services.service_order_depart(order=order, engineer=request.user, **form.checks()),
+        run=lambda order, form: services.service_order_depart(
+            order=order, engineer=request.user, confirm_early=form.cleaned_data["confirm_early"], **form.checks()
+        ),
         success=_("On your way. Check in when you arrive."),
     )  # fmt: skip
 
@@ -246,7 +257,7 @@ def order_depart(request, pk):
 @role_required(*ENGINEER_ROLES)
 def order_check_in(request, pk):
     return _submit(
-        request, pk, key="check_in", form_name="position_form", form=forms.PositionForm(request.POST),
+        request, pk, key="check_in", form_name="check_in_form", form=forms.CheckInForm(request.POST),
         run=lambda order, form: services.service_order_check_in(order=order, engineer=request.user, **form.cleaned_data),
         success=_("Checked in."),
     )  # fmt: skip

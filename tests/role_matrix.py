@@ -258,7 +258,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "onsite:order_list":                     row(302, 200, 200, 200, 403, 200, 403, 200),
     "onsite:request":                        row(302, 200, 200, 200, 404, 403, 403, 200),
     "onsite:detail":                         row(302, 200, 200, 200, 404, 200, 403, 200),
-    "onsite:approve":                        row(302, 403, 403, 200, 403, 403, 403, 403),
+    "onsite:approve":                        row(302, 403, 200, 200, 403, 403, 403, 200),
     "onsite:assign":                         row(302, 403, 200, 200, 403, 403, 403, 200),
     "onsite:call":                           row(302, 403, 403, 403, 404, 403, 403, 403),
     "onsite:depart":                         row(302, 403, 403, 403, 404, 403, 403, 403),

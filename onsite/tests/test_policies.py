@@ -50,8 +50,10 @@ def test_os3_os4_checklists_are_the_model_fields():
 
 
 def test_os1_refusal_names_the_rule_and_own_engineer_steps_need_the_orders_engineer():
-    message = policies.refusal(status="requested", action="approve", roles=frozenset({Role.DUTY_MANAGER}), is_order_engineer=False)
-    assert "OS-1" in message
+    # The status table only knows who may ever approve; the hour rule is role_rule_refusal's (below).
+    message = policies.refusal(status="requested", action="approve", roles=frozenset({Role.AGENT}), is_order_engineer=False)
+    assert message == "You cannot approve on-site visits."
+    assert policies.refusal(status="requested", action="approve", roles=frozenset({Role.DUTY_MANAGER}), is_order_engineer=False) is None
     assert policies.refusal(status="requested", action="approve", roles=SM, is_order_engineer=False) is None
     assert policies.refusal(status="assigned", action="call", roles=frozenset({Role.ENGINEER}), is_order_engineer=False)
     assert policies.refusal(status="assigned", action="call", roles=frozenset(), is_order_engineer=True) is None
@@ -60,10 +62,11 @@ def test_os1_refusal_names_the_rule_and_own_engineer_steps_need_the_orders_engin
 
 def test_os1_engineer_cannot_approve_own_order_policy():
     both = frozenset({Role.SERVICE_MANAGER, Role.ENGINEER})
-    assert policies.approval_refusal(approver_id=1, roles=both, requested_by_id=1, engineer_id=None)
-    assert policies.approval_refusal(approver_id=1, roles=SM, requested_by_id=2, engineer_id=1)
-    assert policies.approval_refusal(approver_id=1, roles=SM, requested_by_id=1, engineer_id=None) is None
-    assert policies.approval_refusal(approver_id=1, roles=frozenset({Role.ENGINEER}), requested_by_id=2, engineer_id=3)
+    when = {"rules": {Role.SERVICE_MANAGER: "always"}, "calendar": OFFICE, "now": datetime.datetime(2026, 3, 10, 10, tzinfo=TZ)}
+    assert policies.approval_refusal(approver_id=1, roles=both, requested_by_id=1, engineer_id=None, **when)
+    assert policies.approval_refusal(approver_id=1, roles=SM, requested_by_id=2, engineer_id=1, **when)
+    assert policies.approval_refusal(approver_id=1, roles=SM, requested_by_id=1, engineer_id=None, **when) is None
+    assert policies.approval_refusal(approver_id=1, roles=frozenset({Role.ENGINEER}), requested_by_id=2, engineer_id=3, **when)
     assert policies.assignment_refusal(engineer_id=1, approved_by_id=1)
     assert policies.assignment_refusal(engineer_id=2, approved_by_id=1) is None
 
@@ -210,3 +213,62 @@ def test_signature_size_is_bounded_before_decoding():
     import base64
 
     assert signature_from_data_url("data:image/png;base64," + base64.b64encode(png()).decode(), max_bytes=5000) == png()
+
+
+# --- Who approves / dispatches when (ONSITE_APPROVER_ROLES, ONSITE_DISPATCHER_ROLES; OS-1, issue 17) ---
+
+DM = frozenset({Role.DUTY_MANAGER})
+TUESDAY_MORNING = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=TZ)  # working hours
+TUESDAY_NIGHT = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=TZ)
+QINGMING_NOON = datetime.datetime(2026, 4, 6, 10, 0, tzinfo=TZ)  # holiday: out of hours all day
+DEFAULT_RULES = policies.role_rules(["service_manager", "duty_manager:out_of_hours"])
+
+
+def test_os1_role_rules_parse_the_setting_and_reject_typos():
+    assert DEFAULT_RULES == {"service_manager": "always", "duty_manager": "out_of_hours"}
+    assert policies.role_rules([" agent : in_hours ", ""]) == {"agent": "in_hours"}
+    with pytest.raises(ValueError, match="unknown role"):
+        policies.role_rules(["service_manger"])
+    with pytest.raises(ValueError, match="unknown condition"):
+        policies.role_rules(["duty_manager:nights"])
+
+
+@pytest.mark.parametrize(
+    "roles, now, allowed",
+    [
+        (SM, TUESDAY_MORNING, True),
+        (SM, TUESDAY_NIGHT, True),
+        (DM, TUESDAY_MORNING, False),
+        (DM, TUESDAY_NIGHT, True),
+        (DM, QINGMING_NOON, True),
+        (DM | SM, TUESDAY_MORNING, True),
+        (frozenset({Role.ADMIN}), TUESDAY_NIGHT, False),
+    ],
+)
+def test_os1_duty_manager_approves_only_out_of_hours(roles, now, allowed):
+    refused = policies.role_rule_refusal(roles=roles, rules=DEFAULT_RULES, calendar=OFFICE, now=now, what="approve")
+    assert (refused is None) is allowed
+
+
+def test_os1_refusals_say_why():
+    in_hours = policies.role_rule_refusal(roles=DM, rules=DEFAULT_RULES, calendar=OFFICE, now=TUESDAY_MORNING, what="approve")
+    assert in_hours == "You may approve only outside working hours; it is working time now."
+    rules = policies.role_rules(["duty_manager:in_hours"])
+    at_night = policies.role_rule_refusal(roles=DM, rules=rules, calendar=OFFICE, now=TUESDAY_NIGHT, what="dispatch")
+    assert at_night == "You may dispatch only during working hours; it is outside working hours now."
+    nobody = policies.role_rule_refusal(roles=frozenset({Role.AGENT}), rules=DEFAULT_RULES, calendar=OFFICE, now=TUESDAY_NIGHT, what="approve")
+    assert nobody.startswith("Only these roles may approve: Service manager, Duty manager")
+
+
+# --- Early start warning (issue 17) ------------------------------------------------------------------
+
+
+def test_early_start_warning_only_well_before_the_agreed_window():
+    start = datetime.datetime(2026, 3, 12, 14, 0, tzinfo=TZ)
+    two_days_before = start - datetime.timedelta(days=2)
+    warning = policies.early_start_warning(agreed_start=start, now=two_days_before, hours=24)
+    assert "starts in 48 hours (2026-03-12 14:00)" in warning
+    assert policies.early_start_warning(agreed_start=start, now=start - datetime.timedelta(hours=24), hours=24) is None
+    assert policies.early_start_warning(agreed_start=start, now=start + datetime.timedelta(hours=1), hours=24) is None
+    assert policies.early_start_warning(agreed_start=None, now=two_days_before, hours=24) is None
+    assert policies.early_start_warning(agreed_start=start, now=two_days_before, hours=0) is None

@@ -64,12 +64,18 @@ def test_hr_gets_403_everywhere(client):
         assert client.get(url).status_code == 403
 
 
-def test_os1_only_service_managers_approve(client):
+def test_os1_only_service_managers_approve_in_working_hours(client):
     order = order_at(OrderStatus.REQUESTED)
     form = {"agreed_start": "2026-03-10T14:00", "agreed_end": "2026-03-10T16:00"}
-    for roles in ([Role.DUTY_MANAGER], [Role.AGENT], [Role.ENGINEER], [Role.ADMIN]):
+    for roles in ([Role.AGENT], [Role.ENGINEER]):
         login(client, UserFactory(roles=roles))
         assert client.post(reverse("onsite:approve", args=[order.pk]), form).status_code == 403
+    # The duty manager (out of hours only, ONSITE_APPROVER_ROLES) and the administrator (not listed)
+    # reach the page but are refused with the reason (NOW is a Tuesday morning: working hours).
+    for roles, reason in (([Role.DUTY_MANAGER], "only outside working hours"), ([Role.ADMIN], "Only these roles")):
+        login(client, UserFactory(roles=roles))
+        response = client.post(reverse("onsite:approve", args=[order.pk]), form)
+        assert response.status_code == 200 and reason in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.REQUESTED
     manager = service_manager()

@@ -272,6 +272,14 @@ SERVICEDESK = {
     "ONSITE_SATISFACTION_TARGET": env.int("ONSITE_SATISFACTION_TARGET", default=_SATISFACTION_TARGET),
     # Largest signature image (PNG drawn on the phone) accepted, in kilobytes.
     "ONSITE_SIGNATURE_MAX_KB": env.int("ONSITE_SIGNATURE_MAX_KB", default=512),
+    # OS-1, issue 17: who approves / dispatches on-site visits, per role: "role" (any time),
+    # "role:in_hours" or "role:out_of_hours" (working hours of the default business calendar).
+    "ONSITE_APPROVER_ROLES": env.list("ONSITE_APPROVER_ROLES", default=["service_manager", "duty_manager:out_of_hours"]),
+    "ONSITE_DISPATCHER_ROLES": env.list(
+        "ONSITE_DISPATCHER_ROLES", default=["service_manager", "duty_manager", "admin"]
+    ),
+    # Issue 17: leaving or checking in more than this many hours before the agreed window asks to confirm (0: never).
+    "ONSITE_EARLY_WARNING_HOURS": env.int("ONSITE_EARLY_WARNING_HOURS", default=24),
     # Contract renewals (docs/contracts.md). CT-3: payment is due within this many calendar days of signing.
     "CONTRACT_PAYMENT_DAYS": env.int("CONTRACT_PAYMENT_DAYS", default=3),
     # The renewal form proposes a new period of this many months, starting the day after the current end.
