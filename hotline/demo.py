@@ -121,7 +121,7 @@ def seed_demo(*, now, log) -> None:
             now=started + datetime.timedelta(minutes=5),
         )
     # HL-10: a complaint.
-    started = now - datetime.timedelta(days=2, hours=3)
+    started = now - datetime.timedelta(hours=5)
     services.call_log_submit(
         agent=people["agent2"],
         outcome=Outcome.COMPLAINT,

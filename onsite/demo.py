@@ -16,15 +16,19 @@ from .signatures import png_encode
 
 CHECKS = dict.fromkeys(PRECALL_CHECK_FIELDS + ONSITE_CHECK_FIELDS, True)
 
-# customer, ticket subject, problem, stage, days from today of the visit
+# customer, ticket subject, problem, stage, days from today of the visit, hour it starts, engineer.
+# Issue 17: a normal day - yesterday's visits signed or closed, one visit today for each field
+# engineer, tomorrow a rebooked visit and a request waiting for approval.
 ORDERS = [
-    ("北京华联商贸有限公司", "票据打印机每天早上卡纸", "IP-300 票据打印机卡纸，需要上门检修进纸器。", "assigned", 0),
+    ("北京华联商贸有限公司", "票据打印机每天早上卡纸", "IP-300 票据打印机卡纸，需要上门检修进纸器。", "assigned", 0, 16, "engineer"),
     ("Shanghai Golden Lotus Hotel", "POS terminal will not start at the front desk",
-     "POS T2 at the front desk does not power on; the spare one is in use. Needs an engineer on site.", "requested", 1),
-    ("成都天府软件园管理公司", "开票服务器无法启动", "开票服务器启动后蓝屏，远程无法解决。", "signed", -1),
+     "POS T2 at the front desk does not power on; the spare one is in use. Needs an engineer on site.", "assigned", 0, 15, "engineer2"),
+    ("成都天府软件园管理公司", "开票服务器无法启动", "开票服务器启动后蓝屏，远程无法解决。", "signed", -1, 10, "engineer"),
     ("Guangzhou Pearl River Hospital", "Invoice printer prints blank pages",
-     "Ribbon and print head to check; the cashier cannot print receipts.", "closed", -6),
-    ("北京京西建材集团", "ERP 服务器磁盘告警", "ERP 服务器磁盘空间不足，需要现场扩容。", "rescheduled", 2),
+     "Ribbon and print head to check; the cashier cannot print receipts.", "closed", -1, 9, "engineer2"),
+    ("北京京西建材集团", "ERP 服务器磁盘告警", "ERP 服务器磁盘空间不足，需要现场扩容。", "rescheduled", 0, 11, "engineer"),
+    ("Shenzhen Bright Electronics Co., Ltd.", "POS terminal screen flickers",
+     "The screen of the second POS T2 flickers; remote checks found no software cause.", "requested", 1, 10, ""),
 ]
 
 
@@ -53,24 +57,28 @@ def seed_demo(*, now, log) -> None:
     today = timezone.localdate(now)
     tz = timezone.get_current_timezone()
     created = 0
-    for name, subject, problem, stage, days in ORDERS:
+    for name, subject, problem, stage, days, hour, engineer in ORDERS:
         customer = Customer.objects.filter(name=name).first()
         if customer is None:
             continue
-        opened = now - datetime.timedelta(days=max(1, -days + 1), hours=2)
+        day = today + datetime.timedelta(days=days)
+        start = datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=tz)
+        # OS-8: the call came in the day before the visit (on site within 24 h); a request still
+        # waiting for approval came in just now.
+        if stage == "requested":
+            opened = now - datetime.timedelta(minutes=40)
+        else:
+            opened = min(start - datetime.timedelta(hours=20), now - datetime.timedelta(hours=2))
         ticket = ticket_services.ticket_create(
             customer=customer, contact=customer.contacts.first(), installation=customer.installations.first(),
             subject=subject, description=problem, created_by=people["agent"], now=opened,
         )  # fmt: skip
-        day = today + datetime.timedelta(days=days)
-        start = datetime.datetime.combine(day, datetime.time(14, 0), tzinfo=tz)
-        _walk(ticket, problem, stage, start=start, opened=opened, people=people)
+        _walk(ticket, problem, stage, start=start, opened=opened, people=people, engineer=people.get(engineer))
         created += 1
     log(f"onsite: {created} demo on-site orders")
 
 
-def _walk(ticket, problem, stage, *, start, opened, people) -> None:
-    engineer = people["engineer"]
+def _walk(ticket, problem, stage, *, start, opened, people, engineer) -> None:
     manager = people["manager"]
     step = opened + datetime.timedelta(minutes=10)
     order = services.service_order_request(ticket=ticket, requested_by=people["agent"], problem=problem, now=step)

@@ -9,7 +9,7 @@ from staff.models import User
 
 from . import services
 from .models import Contact, Customer, Installation, Product, Region, ServiceContract, Ticket
-from .models.tickets import Channel, Priority, TicketType
+from .models.tickets import OPEN_STATUSES, Channel, Priority, TicketType
 
 REGIONS = [
     ("beijing", "北京分公司 Beijing Branch"),
@@ -99,13 +99,15 @@ def seed_demo(*, now, log) -> None:
             )
         installations = []
         for position, code in enumerate(product_codes):
-            installation, _ = Installation.objects.get_or_create(
+            # Looked up by customer and product: a CT-3 renewal changes the serial number, and a
+            # second run must not add the installation again (issue 17).
+            installation = (
+                Installation.objects.filter(customer=customer, product=products[code]).order_by("pk").first()
+            ) or Installation.objects.create(
                 serial_number=f"{code.upper()}-{2023 + position}-{index + 1:04d}",
-                defaults={
-                    "customer": customer,
-                    "product": products[code],
-                    "installed_on": today - datetime.timedelta(days=400 + 30 * index),
-                },
+                customer=customer,
+                product=products[code],
+                installed_on=today - datetime.timedelta(days=400 + 30 * index),
             )
             installations.append(installation)
         level, months_left = contract
@@ -131,7 +133,7 @@ def seed_demo(*, now, log) -> None:
         customer = customers[customer_index]
         if Ticket.objects.filter(customer=customer, subject=subject).exists():
             continue
-        opened = now - datetime.timedelta(days=len(TICKETS) - index, hours=rng.randint(0, 8))
+        opened = _opened_at(now, index, state, rng)
         agent = staff.get("agent" if index % 2 else "agent2")
         ticket = services.ticket_create(
             customer=customer,
@@ -150,6 +152,16 @@ def seed_demo(*, now, log) -> None:
     log(f"tickets: {len(CUSTOMERS)} customers, {created_count} new demo tickets")
 
 
+def _opened_at(now, index, state, rng) -> datetime.datetime:
+    """Issue 17, OS-8: a healthy desk. Finished tickets are days old; open ones came in today, so
+    their clocks run with time left, and the new ones wait less than an hour for someone."""
+    if state in ("resolved", "closed"):
+        return now - datetime.timedelta(days=len(TICKETS) - index, hours=rng.randint(0, 8))
+    if state == "new":
+        return now - datetime.timedelta(minutes=10 + 5 * index)
+    return now - datetime.timedelta(hours=2 + index, minutes=rng.randint(0, 30))
+
+
 def _walk_to(ticket, state, *, actor, engineer, opened) -> None:
     step = datetime.timedelta(minutes=45)
     at = opened
@@ -166,3 +178,36 @@ def _walk_to(ticket, state, *, actor, engineer, opened) -> None:
         )
         if state == "closed":
             services.ticket_transition(ticket=ticket, action="close", actor=actor, now=at + 2 * step)
+
+
+def settle_demo(*, now, log) -> None:
+    """After every app has seeded (issue 17): an open ticket that has waited more than half an hour
+    has someone on it, as on a staffed desk. Assigned shortly after it came in, through the service,
+    so the OS-8 respond clock is met rather than breached. Ticket types go to the usual people."""
+    people = {u.username: u for u in User.objects.filter(username__in=["agent", "duty", "manager", "engineer", "engineer2"])}
+    if len(people) < 5:
+        return
+    waiting = (
+        Ticket.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=True, created_at__lte=now - datetime.timedelta(minutes=30))
+        .select_related("customer__region")
+        .order_by("created_at")
+    )
+    assigned = 0
+    for ticket in waiting:
+        services.ticket_assign(
+            ticket=ticket,
+            assignee=_usual_assignee(ticket, people),
+            actor=people["duty"],
+            now=min(ticket.created_at + datetime.timedelta(minutes=20), now),
+        )
+        assigned += 1
+    log(f"tickets: {assigned} waiting tickets assigned")
+
+
+def _usual_assignee(ticket, people):
+    if ticket.type == TicketType.COMPLAINT:
+        return people["manager"]
+    if ticket.type in (TicketType.CONSULTATION, TicketType.PASSWORD_RESET):
+        return people["agent"]
+    region = ticket.customer.region.code if ticket.customer and ticket.customer.region_id else ""
+    return people["engineer2"] if region == "guangzhou" else people["engineer"]
