@@ -189,3 +189,10 @@ def test_gn3_os1_service_manager_approves_and_dispatches_from_the_explained_rank
     assert order.code not in page.inner_text(".visit-calendar")  # the calendar shows customers, not codes
     assert "北京华联" in page.locator(".visit-calendar tr", has_text="刘洋").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "onsite-calendar.png"), full_page=True)
+
+    # GN-6: the ticket now belongs to the dispatched engineer and work has started.
+    page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
+    facts = page.inner_text(".facts")
+    assert "刘洋" in facts
+    assert "In progress" in page.inner_text("#main .badge.status-in_progress")
+    assert order.code in page.inner_text("#ticket-onsite") or "刘洋" in page.inner_text("#ticket-onsite")

@@ -66,3 +66,29 @@ def test_ticket_list_fits_a_phone_screen(live_server, phone_page, screenshot):
     phone_page.click(".nav-group summary:has-text('Service desk')")
     assert phone_page.is_visible("nav >> text=Customers")
     screenshot(phone_page, "ticket-list-phone")
+
+
+def test_os8_ticket_page_counts_down_its_deadlines(live_server, page):
+    import datetime
+
+    from django.utils import timezone
+
+    from tickets.sla import services as sla_services
+    from tickets.tests.factories import TicketFactory
+
+    UserFactory(username="wang", roles=[Role.AGENT])
+    ticket = TicketFactory(subject="Printer jams")
+    now = timezone.now()
+    sla_services.clock_start(ticket=ticket, kind="respond", started_at=now, target=datetime.timedelta(hours=2))
+
+    login(page, live_server, "wang", TEST_PASSWORD)
+    page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
+    countdown = page.locator("#ticket-sla [data-countdown]")
+    first = countdown.inner_text()
+    page.wait_for_function(
+        "(first) => document.querySelector('#ticket-sla [data-countdown]').innerText !== first", arg=first
+    )
+    assert "Respond" in page.inner_text("#ticket-sla") and "1:59" in countdown.inner_text()
+
+    page.goto(f"{live_server.url}/tickets/?order=due")
+    assert page.locator("td.due-cell time").count() == 1
