@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links in e-mails follow the chosen port (issue 17); set SITE_URL for a public address.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install migrate demo web worker beat check messages bench clean
 
@@ -33,7 +35,7 @@ run: demo
 	@echo "    engineer, engineer2 (field)      callback (callback specialist)   hr   admin (Django admin)"
 	@echo "  Stop with Ctrl+C."
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 test: install
 	$(BIN)/pytest

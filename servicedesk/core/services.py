@@ -1,9 +1,11 @@
 """Notifications: stored for the in-app list; the e-mail copy is an outbox message (written in the
 same transaction, delivered once by a worker or the relay)."""
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,6 +13,15 @@ from . import outbox
 from .models import Notification
 
 EMAIL_TOPIC = "notification.email"
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    """An absolute link for an e-mail: SITE_URL (BASE_URL, its deprecated name, when SITE_URL is
+    unset) followed by the path. ``make run`` sets SITE_URL from HOST and PORT (issue 17)."""
+    base = settings.SERVICEDESK.get("SITE_URL") or settings.SERVICEDESK.get("BASE_URL", "")
+    return base.rstrip("/") + "/" + path.lstrip("/")
 
 
 def notification_send(
@@ -67,7 +78,6 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
 @outbox.handler(EMAIL_TOPIC)
 def notification_email_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
     """Send the e-mail copy once; returns False when there is nothing (more) to send."""
-    from django.conf import settings
     from django.core.mail import send_mail
 
     with transaction.atomic():
@@ -81,7 +91,7 @@ def notification_email_deliver(*, notification_id: int, now: datetime | None = N
             return False
         link = ""
         if notification.url:
-            link = "\n\n" + settings.SERVICEDESK.get("BASE_URL", "").rstrip("/") + notification.url
+            link = "\n\n" + absolute_url(notification.url)
         send_mail(
             subject=notification.title,
             message=notification.body + link,
@@ -90,6 +100,8 @@ def notification_email_deliver(*, notification_id: int, now: datetime | None = N
         )
         notification.emailed_at = now or timezone.now()
         notification.save(update_fields=["emailed_at"])
+    # One quiet line; a failing backend raises and the outbox logs it at WARNING/ERROR (issue 17).
+    logger.debug("notification %s e-mailed (kind %s)", notification.pk, notification.kind or "-")
     return True
 
 

@@ -217,6 +217,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if "EMAIL_URL" not in env.ENVIRON:  # issue 17: no real mail set up -> one INFO log line per e-mail
+    EMAIL_BACKEND = "servicedesk.core.mail.LogEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -232,7 +234,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One INFO line per e-mail from the log backend; LOG_LEVEL=DEBUG adds the full text.
+        "servicedesk.mail": {"level": env("MAIL_LOG_LEVEL", default="INFO")},
+    },
 }
 
 # --- django-filter ----------------------------------------------------------------------------------
@@ -251,8 +257,10 @@ SERVICEDESK = {
     "CONTRACT_EXPIRY_WARNING_DAYS": env.int("CONTRACT_EXPIRY_WARNING_DAYS", default=30),
     "PAGE_SIZE": env.int("PAGE_SIZE", default=25),
     "SITE_NAME": env("SITE_NAME", default="servicedesk"),
-    # Absolute links in e-mails, e.g. https://servicedesk.example.com
-    "BASE_URL": env("BASE_URL", default="http://127.0.0.1:8000"),
+    # Absolute links in e-mails (notifications, survey links), e.g. https://servicedesk.example.com.
+    # BASE_URL is the deprecated old name, still read when SITE_URL is not set.
+    "SITE_URL": env("SITE_URL", default=env("BASE_URL", default="http://127.0.0.1:8000")),
+    "BASE_URL": env("SITE_URL", default=env("BASE_URL", default="http://127.0.0.1:8000")),  # deprecated alias
     # ST-2: leave of more than this many working days needs HR approval after the manager's.
     "LEAVE_HR_ABOVE_DAYS": env.int("LEAVE_HR_ABOVE_DAYS", default=3),
     # ST-7: this many confirmed complaints within this many months call for a demotion/dismissal review.

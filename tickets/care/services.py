@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicedesk.core.services import notification_send
+from servicedesk.core.services import absolute_url, notification_send
 from staff.roles import Role
 from staff.selectors import calendar_load
 from tickets.models import Ticket
@@ -440,7 +440,7 @@ def survey_token_callback(*, token: str) -> Callback:
 
 def survey_link_url(*, callback: Callback) -> str:
     path = reverse("care:survey_public", args=[survey_token_make(callback=callback)])
-    return settings.SERVICEDESK["BASE_URL"].rstrip("/") + path
+    return absolute_url(path)
 
 
 @transaction.atomic
