@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.core.widgets import FastSelect
@@ -9,6 +10,8 @@ from .models.tickets import Channel, Priority, Status, TicketType
 from .selectors import staff_assignable, ticket_search_filter
 
 STATUS_CHOICES = [("open", _("All open"))] + list(Status.choices)
+# Issue 17: the list's order; "due" puts the earliest running SLA deadline first.
+ORDER_CHOICES = [("due", _("Due soonest first"))]
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -35,10 +38,13 @@ class TicketFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), field_name="customer__region", queryset=Region.objects.all(), widget=FastSelect
     )
+    order = django_filters.ChoiceFilter(
+        label=_("Order"), choices=ORDER_CHOICES, empty_label=_("Newest first"), method="filter_order", widget=FastSelect
+    )
 
     class Meta:
         model = Ticket
-        fields = ["q", "status", "type", "priority", "channel", "assignee", "region"]
+        fields = ["q", "status", "type", "priority", "channel", "assignee", "region", "order"]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(ticket_search_filter(value)) if value.strip() else queryset
@@ -47,3 +53,10 @@ class TicketFilter(django_filters.FilterSet):
         if value == "open":
             return queryset.open()
         return queryset.filter(status=value)
+
+    def filter_order(self, queryset, name, value):
+        """``due``: by ``next_due_at`` (annotated by ``selectors.ticket_list``), tickets without a running
+        clock last, newest first among equals."""
+        if value == "due":
+            return queryset.order_by(F("next_due_at").asc(nulls_last=True), "-created_at", "-id")
+        return queryset

@@ -4,7 +4,7 @@ import datetime
 import re
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from staff.roles import Role
@@ -13,6 +13,7 @@ from .models import Contact, Customer, Installation, ServiceContract, Ticket, Ti
 from .models.tickets import Status
 from .phones import normalize_phone
 from .policies import ContractState, contract_state
+from .sla.models import SLAClock
 
 # Roles that see every ticket and customer record (GN-7: customer data by role only).
 TICKET_DESK_ROLES = (
@@ -40,9 +41,36 @@ def ticket_visible_queryset(*, user) -> QuerySet[Ticket]:
     return queryset.none()
 
 
+def _running_clocks() -> QuerySet[SLAClock]:
+    return SLAClock.objects.filter(
+        met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True, due_at__isnull=False
+    )
+
+
 def ticket_list(*, user) -> QuerySet[Ticket]:
-    """Rows for the ticket list: one query for the page whatever its size."""
-    return ticket_visible_queryset(user=user).select_related("customer", "contact", "assignee")
+    """Rows for the ticket list: one query for the page whatever its size. ``next_due_at`` is the
+    earliest deadline of the ticket's running SLA clocks (None: nothing running), computed by a
+    subquery in the same statement (issue 17, the list's Due column)."""
+    earliest = (
+        _running_clocks()
+        .filter(ticket=OuterRef("pk"))
+        .order_by()
+        .values("ticket")
+        .annotate(earliest=Min("due_at"))
+        .values("earliest")
+    )
+    return (
+        ticket_visible_queryset(user=user)
+        .select_related("customer", "contact", "assignee")
+        .annotate(next_due_at=Subquery(earliest))
+    )
+
+
+def ticket_sla_clocks(*, ticket: Ticket) -> list:
+    """The ticket's SLA clocks for the ticket page (one query): open ones first by deadline, then
+    the finished ones (met, cancelled) by when they started."""
+    clocks = list(SLAClock.objects.filter(ticket=ticket).order_by("started_at", "pk"))
+    return sorted(clocks, key=lambda c: (not c.is_open, c.due_at is None, c.due_at or c.started_at, c.pk))
 
 
 def ticket_detail_queryset(*, user) -> QuerySet[Ticket]:

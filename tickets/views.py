@@ -37,7 +37,7 @@ def ticket_list(request):
     return render(
         request,
         "tickets/ticket_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query.urlencode(), "now": timezone.now()},
     )
 
 
@@ -75,6 +75,8 @@ def ticket_detail(request, number):
         {
             "ticket": ticket,
             "orders": selectors.ticket_service_orders(ticket=ticket),
+            "clocks": selectors.ticket_sla_clocks(ticket=ticket),
+            "now": timezone.now(),
             "timeline": selectors.ticket_timeline(ticket=ticket),
             "transitions": allowed_transitions(ticket.status) if can_edit else [],
             "can_edit": can_edit,
