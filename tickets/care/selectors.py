@@ -209,3 +209,12 @@ def callback_report(*, month: datetime.date, today: datetime.date | None = None)
         **counts,
     )
 
+
+
+def latest_answered_month(*, now: datetime.datetime) -> datetime.date:
+    """The first day of the latest month (local time) with a survey answer up to ``now``; the current
+    month when there is none (issue 17: the satisfaction page opens on a month with data)."""
+    answered_at = (
+        SurveyResponse.objects.filter(answered_at__lte=now).order_by("-answered_at").values_list("answered_at", flat=True).first()
+    )
+    return timezone.localtime(answered_at or now).date().replace(day=1)

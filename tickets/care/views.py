@@ -2,6 +2,7 @@
 call a selector or a service and render; a refused step re-renders with what was typed."""
 
 import csv
+import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -168,8 +169,8 @@ def survey_public(request, token):
 # --- Satisfaction (CB-5) and monthly report (CB-4) ------------------------------------------------------
 
 
-def _month_form(request):
-    this_month = timezone.localdate().replace(day=1)
+def _month_form(request, default: datetime.date | None = None):
+    this_month = default or timezone.localdate().replace(day=1)
     form = forms.MonthForm(request.GET or None, initial={"month": this_month.strftime("%Y-%m")})
     if form.is_valid():
         return form, form.cleaned_data["month"], form.cleaned_data.get("channel") or ""
@@ -179,7 +180,9 @@ def _month_form(request):
 @require_GET
 @role_required(*REPORT_ROLES)
 def satisfaction(request):
-    form, month, channel = _month_form(request)
+    # Issue 17: open on the latest month with answers (the current one when it has any), not on an empty month.
+    default = None if request.GET.get("month") else selectors.latest_answered_month(now=timezone.now())
+    form, month, channel = _month_form(request, default)
     end = add_months(month, 1)
     start = add_months(month, -5)
     context = {
