@@ -18,9 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
-    """An absolute link for an e-mail: SITE_URL (BASE_URL, its deprecated name, when SITE_URL is
-    unset) followed by the path. ``make run`` sets SITE_URL from HOST and PORT (issue 17)."""
-    base = settings.SERVICEDESK.get("SITE_URL") or settings.SERVICEDESK.get("BASE_URL", "")
+    """An absolute link for an e-mail: the SITE_URL setting followed by the path. The settings read
+    the deprecated BASE_URL variable when SITE_URL is unset; ``make run`` sets SITE_URL from HOST
+    and PORT (issue 17)."""
+    base = settings.SERVICEDESK["SITE_URL"]
     return base.rstrip("/") + "/" + path.lstrip("/")
 
 

@@ -260,7 +260,6 @@ SERVICEDESK = {
     # Absolute links in e-mails (notifications, survey links), e.g. https://servicedesk.example.com.
     # BASE_URL is the deprecated old name, still read when SITE_URL is not set.
     "SITE_URL": env("SITE_URL", default=env("BASE_URL", default="http://127.0.0.1:8000")),
-    "BASE_URL": env("SITE_URL", default=env("BASE_URL", default="http://127.0.0.1:8000")),  # deprecated alias
     # ST-2: leave of more than this many working days needs HR approval after the manager's.
     "LEAVE_HR_ABOVE_DAYS": env.int("LEAVE_HR_ABOVE_DAYS", default=3),
     # ST-7: this many confirmed complaints within this many months call for a demotion/dismissal review.

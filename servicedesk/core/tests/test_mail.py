@@ -85,13 +85,12 @@ def test_notification_email_links_follow_site_url(agent, django_capture_on_commi
     assert mail.outbox[0].body.endswith("\n\nhttp://127.0.0.1:8123/care/callbacks/7/")
 
 
-def test_absolute_url_falls_back_to_the_deprecated_base_url():
+def test_absolute_url_reads_only_site_url():
+    """BASE_URL is an environment-level alias (see the next test); the setting has one key."""
     from django.conf import settings
 
-    legacy = {k: v for k, v in settings.SERVICEDESK.items() if k != "SITE_URL"}
-    with override_settings(SERVICEDESK={**legacy, "BASE_URL": "https://desk.example.com"}):
-        assert absolute_url("/care/survey/abc/") == "https://desk.example.com/care/survey/abc/"
-    with _settings(SITE_URL="https://new.example.com", BASE_URL="https://old.example.com"):
+    assert "BASE_URL" not in settings.SERVICEDESK
+    with _settings(SITE_URL="https://new.example.com/"):
         assert absolute_url("care/survey/abc/") == "https://new.example.com/care/survey/abc/"
 
 
