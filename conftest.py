@@ -83,6 +83,16 @@ def replay_data_migrations() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (the KPI dashboard's closed months) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A view test that asked for zh-hans leaves the language active in this thread; every test
     starts (and ends) in the default language so messages compare as written."""

@@ -442,6 +442,7 @@ def pages() -> list[tuple[str, str]]:
         ("sales targets, year page", f"/contracts/targets/{year}/"),
         ("roster week", "/hotline/roster/"),
         ("GN-6 monthly statistics", "/tickets/statistics/"),
+        ("KPI dashboard, 12 months (issue 17)", "/tickets/kpi/"),
     ]
 
 

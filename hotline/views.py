@@ -28,6 +28,7 @@ from staff.permissions import role_required
 from tickets.models import Installation
 from tickets.remote.forms import add_service_errors
 
+from .charts import call_charts
 from . import cti, forms, policies, selectors, services
 from .apps import CALL_ROLES, MANAGER_ROLES
 from .models import CallbackPromise, CallLog, DutyRequest
@@ -310,7 +311,8 @@ def stats(request):
             end=local_midnight(form.cleaned_data["end"] + datetime.timedelta(days=1)),
             threshold_seconds=threshold,
         )
-    return render(request, "hotline/stats.html", {"form": form, "stats": result, "threshold": threshold})
+    charts = call_charts(stats=result, threshold=threshold) if result else None
+    return render(request, "hotline/stats.html", {"form": form, "stats": result, "threshold": threshold, "charts": charts})
 
 
 # --- CTI webhook -------------------------------------------------------------------------------------------------

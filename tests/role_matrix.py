@@ -146,6 +146,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "tickets:create":                        row(302, 200, 200, 200, 200, 403, 403, 200),
     "tickets:customer_fields":               row(302, 200, 200, 200, 200, 403, 403, 200),
     "tickets:statistics":                    row(302, 403, 200, 200, 403, 403, 403, 200),
+    "tickets:kpi":                           row(302, 403, 200, 200, 403, 403, 403, 200),
     "tickets:detail":                        row(302, 200, 200, 200, 404, 200, 403, 200),
     "tickets:edit":                          row(302, 200, 200, 200, 404, 403, 403, 200),
     "tickets:transition":                    row(302, 302, 302, 302, 404, 403, 403, 302),

@@ -21,4 +21,12 @@ class TicketsConfig(AppConfig):
             section="/tickets/statistics/",
             group="desk",
         ),
+        NavItem(
+            _("Service KPIs"),
+            "tickets:kpi",
+            frozenset({Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN}),
+            order=89,
+            section="/tickets/kpi/",
+            group="desk",
+        ),
     )

@@ -8,10 +8,14 @@ the callback surveys (``tickets.care``).
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.core.dates import add_months, local_midnight, month_start
 from staff.models import User
 
 from .care import policies as care_policies
@@ -148,3 +152,133 @@ def monthly_statistics(*, start: datetime.datetime, end: datetime.datetime) -> M
         teams=sorted((line for line in teams.values() if line.has_data), key=lambda line: (line.label == no_team, line.label)),
         channels=[(label, channels.get(value, 0)) for value, label in Channel.choices],
     )
+
+
+# --- Issue 17: the 12-month KPI trend (GN-6, CB-5) ------------------------------------------------
+
+
+@dataclass
+class TrendMonth:
+    """One month of the KPI dashboard: new tickets per channel, SLA deadlines met or breached,
+    callback answers (CB-5)."""
+
+    month: datetime.date
+    channels: dict[str, int] = field(default_factory=dict)
+    clocks_on_time: int = 0
+    clocks_breached: int = 0
+    surveys: int = 0
+    satisfied: int = 0
+
+    @property
+    def opened(self) -> int:
+        return sum(self.channels.values())
+
+    @property
+    def sla_percent(self) -> float | None:
+        return Row(label="", clocks_on_time=self.clocks_on_time, clocks_breached=self.clocks_breached).sla_percent
+
+    @property
+    def satisfaction_percent(self) -> float | None:
+        return care_policies.satisfaction_percent(satisfied=self.satisfied, total=self.surveys)
+
+
+def _month_key(value) -> datetime.date:
+    """TruncMonth gives an aware datetime (PostgreSQL, SQLite with USE_TZ) or a date: the local month."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _counted_months(*, first: datetime.date, months: int) -> dict[datetime.date, TrendMonth]:
+    """``months`` calendar months from ``first``, each counted like the GN-6 monthly page (tickets
+    in the month they were opened, deadlines in the month they fell due, answers in the month they
+    were given). Three grouped queries (TruncMonth in the current time zone) whatever the number of
+    tickets; months without data are listed too."""
+    from tickets.care.models import SurveyResponse
+    from tickets.sla.models import SLAClock
+
+    start, end = local_midnight(first), local_midnight(add_months(first, months))
+    trend = {}
+    day = first
+    while len(trend) < months:
+        trend[day] = TrendMonth(month=day, channels={value: 0 for value in Channel.values})
+        day = add_months(day, 1)
+    opened = (
+        Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in opened:
+        line = trend.get(_month_key(row["month"]))
+        if line is not None:
+            line.channels[row["channel"]] = line.channels.get(row["channel"], 0) + row["n"]
+    clocks = (
+        SLAClock.objects.filter(due_at__gte=start, due_at__lt=end, cancelled_at__isnull=True)
+        .annotate(month=TruncMonth("due_at"))
+        .values("month")
+        .annotate(
+            on_time=Count("id", filter=Q(met_at__isnull=False, breached_at__isnull=True)),
+            breached=Count("id", filter=Q(breached_at__isnull=False)),
+        )
+        .order_by()
+    )
+    for row in clocks:
+        line = trend.get(_month_key(row["month"]))
+        if line is not None:
+            line.clocks_on_time += row["on_time"]
+            line.clocks_breached += row["breached"]
+    answers = (
+        SurveyResponse.objects.filter(satisfied__isnull=False, answered_at__gte=start, answered_at__lt=end)
+        .annotate(month=TruncMonth("answered_at"))
+        .values("month")
+        .annotate(total=Count("id"), happy=Count("id", filter=Q(satisfied=True)))
+        .order_by()
+    )
+    for row in answers:
+        line = trend.get(_month_key(row["month"]))
+        if line is not None:
+            line.surveys += row["total"]
+            line.satisfied += row["happy"]
+    return trend
+
+
+def _cache_key(month: datetime.date) -> str:
+    return f"kpi-trend:v1:{timezone.get_current_timezone_name()}:{month:%Y-%m}"
+
+
+def monthly_trend(*, last_month: datetime.date, now: datetime.datetime, months: int = 12) -> list[TrendMonth]:
+    """The ``months`` calendar months up to and including ``last_month``, oldest first.
+
+    Months that ended before ``now`` barely change (a late survey answer counts in the month it was
+    given, a resolved ticket in the month it was resolved), so they are cached for
+    ``KPI_CACHE_SECONDS``; the running month is always counted afresh. A cold cache costs the three
+    grouped queries over the missing closed months, a warm one three over the running month only,
+    which keeps the dashboard fast at 100k tickets (docs/performance.md)."""
+    first = add_months(month_start(last_month), 1 - months)
+    wanted = [add_months(first, n) for n in range(months)]
+    running = month_start(timezone.localtime(now).date())
+    closed = [month for month in wanted if month < running]
+    found: dict[datetime.date, TrendMonth] = {}
+    cached = cache.get_many([_cache_key(month) for month in closed])
+    for month in closed:
+        entry = cached.get(_cache_key(month))
+        if entry is not None:
+            found[month] = TrendMonth(month=month, **entry)
+    missing = [month for month in closed if month not in found]
+    if missing:
+        counted = _counted_months(first=missing[0], months=len(closed) - closed.index(missing[0]))
+        fresh = {month: counted[month] for month in missing}
+        cache.set_many(
+            {
+                _cache_key(month): {name: getattr(line, name) for name in ("channels", *_FIELDS[2:])}
+                for month, line in fresh.items()
+            },
+            timeout=settings.KPI_CACHE_SECONDS,
+        )
+        found.update(fresh)
+    live = [month for month in wanted if month >= running]
+    if live:
+        found.update(_counted_months(first=live[0], months=len(live)))
+    return [found[month] for month in wanted]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.ticket_create, name="create"),
     path("new/customer-fields/", views.ticket_customer_fields, name="customer_fields"),
     path("statistics/", views.monthly_statistics, name="statistics"),
+    path("kpi/", views.kpi_dashboard, name="kpi"),
     path("<str:number>/", views.ticket_detail, name="detail"),
     path("<str:number>/edit/", views.ticket_edit, name="edit"),
     path("<str:number>/transition/", views.ticket_transition, name="transition"),

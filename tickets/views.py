@@ -18,7 +18,7 @@ from servicedesk.core.pagination import page_of
 from servicedesk.core.parsing import pk_or_none, text_or_empty
 from staff.permissions import role_required
 
-from . import selectors, services, statistics
+from . import charts, selectors, services, statistics
 from .filters import TicketFilter
 from .forms import AssignForm, CommentForm, TicketCreateForm, TicketEditForm, TransitionForm
 from .models import Customer
@@ -43,6 +43,26 @@ def ticket_list(request):
 
 @require_GET
 @role_required(*STATISTICS_ROLES)
+def kpi_dashboard(request):
+    """Issue 17 (GN-6, CB-5): the last 12 months of satisfaction, SLA deadlines met and volume per channel."""
+    form, month = month_chosen(request.GET)
+    trend = statistics.monthly_trend(last_month=month, now=timezone.now(), months=12)
+    return render(
+        request,
+        "tickets/kpi.html",
+        {
+            "form": form,
+            "month": month,
+            "current": trend[-1],
+            "previous": trend[-2],
+            "charts": charts.kpi_charts(trend=trend, target=settings.SERVICEDESK["SATISFACTION_TARGET"]),
+            "satisfaction_target": settings.SERVICEDESK["SATISFACTION_TARGET"],
+        },
+    )
+
+
+@require_GET
+@role_required(*STATISTICS_ROLES)
 def monthly_statistics(request):
     """GN-6: a month's service volume, SLA performance and satisfaction per engineer and team."""
     form, month = month_chosen(request.GET)
@@ -55,6 +75,7 @@ def monthly_statistics(request):
             "form": form,
             "month": month,
             "stats": stats,
+            "channel_chart": charts.channel_chart(stats=stats),
             "satisfaction_target": settings.SERVICEDESK["SATISFACTION_TARGET"],
         },
     )

@@ -10,8 +10,8 @@ from staff.roles import Role
 # (role, URL name) in priority order.
 LANDING: tuple[tuple[str, str], ...] = (
     (Role.DUTY_MANAGER, "sla:board"),
-    (Role.SERVICE_MANAGER, "tickets:statistics"),
-    (Role.ADMIN, "tickets:statistics"),
+    (Role.SERVICE_MANAGER, "tickets:kpi"),
+    (Role.ADMIN, "tickets:kpi"),
     (Role.AGENT, "hotline:call"),
     (Role.ENGINEER, "onsite:mine"),
     (Role.CALLBACK_SPECIALIST, "care:queue"),

@@ -170,6 +170,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Cache ----------------------------------------------------------------------------------------
+# Per-process memory by default; CACHE_URL (e.g. redis://redis:6379/1, a database apart from the
+# broker's) shares it between the web workers. It holds only what can be recomputed: the KPI
+# dashboard's closed months (issue 17).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+KPI_CACHE_SECONDS = env.int("KPI_CACHE_SECONDS", default=3600)
+
 # --- Celery ---------------------------------------------------------------------------------------
 # REDIS_URL (or an explicit CELERY_BROKER_URL) switches the broker to Redis; without either the
 # filesystem transport keeps queued messages under var/celery so worker and beat need no server.

@@ -13,3 +13,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 LANGUAGE_CODE = "en"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# Each test starts with an empty cache (conftest clears it); never a shared Redis cache in tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "servicedesk-tests"}}

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LANDINGS = {
     Role.AGENT: ("/hotline/call/", "#main h1"),
     Role.DUTY_MANAGER: ("/sla/board/", "#main h1"),
-    Role.SERVICE_MANAGER: ("/tickets/statistics/", "#main h1"),
+    Role.SERVICE_MANAGER: ("/tickets/kpi/", "#main h1"),
     Role.ENGINEER: ("/onsite/mine/", "#main h1"),
     Role.CALLBACK_SPECIALIST: ("/care/callbacks/", "#main h1"),
     Role.HR: ("/staff/approvals/", "#main h1"),

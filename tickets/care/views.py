@@ -23,6 +23,7 @@ from servicedesk.core.pagination import page_of
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
+from .charts import satisfaction_charts
 from . import forms, selectors, services
 from .apps import CALLBACK_ROLES, COMPLAINT_READER_ROLES, REPORT_ROLES
 from .models import CallbackStatus, ComplaintDecision, ComplaintStatus, ResponseVia
@@ -193,6 +194,9 @@ def satisfaction(request):
         "by_engineer": selectors.satisfaction_by_engineer(start=month, end=end, channel=channel),
         "by_month": selectors.satisfaction_by_month(start=start, end=end, channel=channel),
     }
+    context["charts"] = satisfaction_charts(
+        by_channel=context["by_channel"], by_month=context["by_month"], target=context["target"]
+    )
     return render(request, "care/satisfaction.html", context)
 
 

@@ -10,8 +10,8 @@ from staff.tests.factories import UserFactory
 QUEUES = {
     Role.AGENT: "hotline:call",
     Role.DUTY_MANAGER: "sla:board",
-    Role.SERVICE_MANAGER: "tickets:statistics",
-    Role.ADMIN: "tickets:statistics",
+    Role.SERVICE_MANAGER: "tickets:kpi",
+    Role.ADMIN: "tickets:kpi",
     Role.ENGINEER: "onsite:mine",
     Role.CALLBACK_SPECIALIST: "care:queue",
     Role.HR: "staff:approvals",
