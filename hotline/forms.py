@@ -57,11 +57,8 @@ class CallForm(IdempotentFormMixin, forms.Form):
     callback_note = forms.CharField(
         label=_("What to reproduce / find out"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    # HL-6 on-site
-    offered_by = forms.DateField(
-        label=_("Visit offered for"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
-    agreed_start = forms.DateTimeField(label=_("Customer agreed from"), widget=_datetime_input(), required=False)
+    # HL-6 on-site: one window, offered to and agreed with the customer; the offered date is its start's day.
+    agreed_start = forms.DateTimeField(label=_("Visit window from"), widget=_datetime_input(), required=False)
     agreed_end = forms.DateTimeField(label=_("until"), widget=_datetime_input(), required=False)
     site_address = forms.CharField(label=_("Site address (if not the customer's)"), max_length=300, required=False)
     # HL-7 / HL-8
@@ -85,12 +82,14 @@ class CallForm(IdempotentFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("organisation", "").strip() and not cleaned.get("customer"):
-            self.add_error("organisation", _("Ask for the organisation's full name first (HL-12)."))
+            self.add_error("organisation", _("Ask for the organisation's full name first."))  # HL-12
         outcome = cleaned.get("outcome")
         if outcome:
             for name in policies.outcome_missing(outcome=outcome, values=cleaned):
                 if name not in self.errors:
                     self.add_error(name, _("Needed for this outcome."))
+        if outcome == Outcome.ONSITE and not {"agreed_start", "agreed_end"} & self.errors.keys():
+            self._check_visit_window(cleaned)
         checklist = cleaned.get("checklist")
         if checklist is not None:
             self.checklist_answers = [
@@ -98,6 +97,21 @@ class CallForm(IdempotentFormMixin, forms.Form):
                 for item in checklist.items.all()
             ]
         return cleaned
+
+    def _check_visit_window(self, cleaned: dict) -> None:
+        """HL-6: the agreed window ends after it starts and starts within three days of the call."""
+        call = cleaned.get("call")
+        called_at = call.started_at if call else cleaned.get("started_at")
+        if called_at is None:
+            return
+        problems = policies.visit_window_problems(
+            start=cleaned.get("agreed_start"),
+            end=cleaned.get("agreed_end"),
+            called_at=called_at,
+            max_days=settings.SERVICEDESK["ONSITE_OFFER_DAYS"],
+        )
+        for name, message in problems.items():
+            self.add_error(name, message)
 
     def intake(self) -> dict:
         data = self.cleaned_data
@@ -133,7 +147,6 @@ def policies_fields() -> tuple[str, ...]:
         "callback_owner",
         "callback_due_at",
         "callback_note",
-        "offered_by",
         "agreed_start",
         "agreed_end",
         "site_address",

@@ -5,6 +5,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Outcome
@@ -39,7 +40,7 @@ def forbidden_phrases_in(*, texts: Iterable[str], phrases: Iterable[str]) -> lis
 OUTCOME_REQUIRED = {
     Outcome.SOLVED: ("resolution",),
     Outcome.CALLBACK: ("callback_owner", "callback_due_at", "callback_note"),
-    Outcome.ONSITE: ("offered_by",),
+    Outcome.ONSITE: ("agreed_start", "agreed_end"),
     Outcome.URGENT_VISIT: ("demands",),
     Outcome.REJECTED_TIME: ("demands",),
     Outcome.COMPLAINT: ("complaint_about", "complaint_text"),
@@ -56,3 +57,35 @@ def callback_due_problem(*, due_at: datetime.datetime, now: datetime.datetime) -
     if due_at <= now:
         return _("The call-back time must be in the future.")
     return ""
+
+
+def visit_window_problems(
+    *,
+    start: datetime.datetime | None,
+    end: datetime.datetime | None,
+    called_at: datetime.datetime,
+    max_days: int,
+) -> dict[str, str]:
+    """HL-6: the visit window the agent offered and the customer agreed, as field -> message (empty
+    when it is fine): both ends given, the end after the start, starting after the call and on a
+    day at most ``max_days`` (three) days after the call's day. The offered date is the start's day
+    (``visit_offered_date``); the 24-hour arrangement clock is started by the service, not here."""
+    problems = {}
+    if start is None:
+        problems["agreed_start"] = _("Give the start of the visit window offered to the customer.")
+    if end is None:
+        problems["agreed_end"] = _("Give the end of the visit window.")
+    if problems:
+        return problems
+    if end <= start:
+        problems["agreed_end"] = _("The visit window must end after it starts.")
+    if start < called_at:
+        problems["agreed_start"] = _("The visit cannot start before the call.")
+    elif (visit_offered_date(start=start) - timezone.localdate(called_at)).days > max_days:
+        problems["agreed_start"] = _("Offer a visit within %(days)d days of the call.") % {"days": max_days}
+    return problems
+
+
+def visit_offered_date(*, start: datetime.datetime) -> datetime.date:
+    """HL-6: the date the visit was offered for is the local day the agreed window starts."""
+    return timezone.localdate(start)

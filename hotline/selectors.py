@@ -125,6 +125,18 @@ def call_detail_queryset() -> QuerySet:
     )
 
 
+def call_visit(*, call):
+    """HL-6: the on-site order a call asked for (its ticket's latest), with the agreed window; None
+    for other outcomes."""
+    from onsite.models import ServiceOrder
+
+    from .models import Outcome
+
+    if call.outcome != Outcome.ONSITE or call.ticket_id is None:
+        return None
+    return ServiceOrder.objects.filter(ticket_id=call.ticket_id).order_by("-requested_at", "-pk").first()
+
+
 def call_history(*, call) -> list:
     """The call's change history, oldest first (django-simple-history)."""
     return list(call.history.select_related("history_user").order_by("history_date", "history_id"))

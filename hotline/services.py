@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onsite import policies as onsite_policies
 from onsite.models import ServiceOrder
 from onsite.services import service_order_request
 from servicedesk.core.services import notification_send
@@ -121,7 +120,7 @@ def call_intake_record(
     organisation, caller_phone, problem = _text(organisation), _text(caller_phone), _text(problem)
     errors = {}
     if not organisation and customer is None:
-        errors["organisation"] = _("Ask for the organisation's full name first (HL-12).")
+        errors["organisation"] = _("Ask for the organisation's full name first.")  # HL-12
     if not caller_phone:
         errors["caller_phone"] = _("Enter the caller's phone number.")
     if not problem:
@@ -293,23 +292,24 @@ def call_onsite_request(
     *,
     call: CallLog,
     actor,
-    offered_by: datetime.date,
-    agreed_start: datetime.datetime | None = None,
-    agreed_end: datetime.datetime | None = None,
+    agreed_start: datetime.datetime | None,
+    agreed_end: datetime.datetime | None,
     site_address: str = "",
     now: datetime.datetime | None = None,
 ) -> ServiceOrder:
-    """HL-6: not solvable by phone: the on-site request, a visit offered within three days of the
-    call, the window the customer agreed. The 24-hour arrangement clock counts from the call; the
-    contract end date is on the call (HL-13)."""
+    """HL-6: not solvable by phone: the on-site request with the visit window the agent offered and
+    the customer agreed, starting within three days of the call; the offered date is the window's
+    first day. The 24-hour arrangement clock counts from the call; the contract end date is on the
+    call (HL-13)."""
     now = _now(now)
-    problem = onsite_policies.offered_date_problem(
-        offered_by=offered_by,
-        called_on=timezone.localdate(call.started_at),
+    problems = policies.visit_window_problems(
+        start=agreed_start,
+        end=agreed_end,
+        called_at=call.started_at,
         max_days=settings.SERVICEDESK["ONSITE_OFFER_DAYS"],
     )
-    if problem or offered_by is None:
-        raise ValidationError({"offered_by": problem or _("Offer the customer a visit date.")})
+    if problems:
+        raise ValidationError(problems)
     ticket = _require_ticket(call, actor, now)
     # HL-6: 24 h from the call, also when the call joined an older ticket (onsite keeps a started clock).
     sla.clock_start(ticket=ticket, kind=ClockKind.ONSITE_ARRANGEMENT, started_at=call.started_at)
@@ -319,7 +319,7 @@ def call_onsite_request(
         problem=_problem_text(call),
         contact=call.contact,
         site_address=site_address,
-        offered_by=offered_by,
+        offered_by=policies.visit_offered_date(start=agreed_start),
         agreed_start=agreed_start,
         agreed_end=agreed_end,
         now=call.started_at,
@@ -430,7 +430,6 @@ OUTCOME_SERVICES = {
     Outcome.ONSITE: lambda call, actor, d, now: call_onsite_request(
         call=call,
         actor=actor,
-        offered_by=d.get("offered_by"),
         agreed_start=d.get("agreed_start"),
         agreed_end=d.get("agreed_end"),
         site_address=d.get("site_address", ""),

@@ -123,7 +123,8 @@ def call_screen(request):
                         now=now,
                     )
                 except ValidationError as exc:
-                    add_service_errors(form, exc)
+                    # HL-6: onsite's offered date is the window's start day, so its error belongs there.
+                    add_service_errors(form, exc, {"offered_by": "agreed_start"})
                 else:
                     messages.success(
                         request,
@@ -237,6 +238,7 @@ def call_detail(request, pk):
         {
             "call": call,
             "history": selectors.call_history(call=call),
+            "visit": selectors.call_visit(call=call),
             "in_time": policies.answered_in_time(ring_seconds=call.ring_seconds, threshold_seconds=threshold),
             "threshold": threshold,
         },

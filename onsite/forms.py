@@ -66,7 +66,7 @@ class OrderRequestForm(IdempotentFormMixin, WindowFormMixin, forms.Form):
         label=_("Site address"), max_length=300, required=False, help_text=_("Empty: the installation's or customer's address.")
     )
     offered_by = forms.DateField(
-        label=_("Visit offered by"), required=False, widget=DateInput(), help_text=_("HL-6: within three days of the call.")
+        label=_("Visit offered by"), required=False, widget=DateInput(), help_text=_("Within three days of the call.")  # HL-6
     )
     agreed_start = local_datetime_field(_("Agreed visit from"), required=False)
     agreed_end = local_datetime_field(_("Agreed visit until"), required=False)
@@ -189,12 +189,12 @@ class TripForm(forms.Form):
     text = _text(
         _("Service record of the trip"),
         rows=4,
-        help_text=_("OS-7: route and times, who you met, what was done, what is still open."),
+        help_text=_("Route and times, who you met, what was done, what is still open."),  # OS-7
     )
 
 
 class EscalateForm(forms.Form):
-    reason = _text(_("What do you need help with?"), help_text=_("Tell the customer first (OS-5)."))
+    reason = _text(_("What do you need help with?"), help_text=_("Tell the customer first."))  # OS-5
 
 
 class NoteForm(forms.Form):

@@ -135,7 +135,7 @@ def offered_date_problem(*, offered_by: datetime.date | None, called_on: datetim
     if offered_by < called_on:
         return _("The offered date cannot be before the call.")
     if (offered_by - called_on).days > max_days:
-        return _("Offer a visit within %(days)d days of the call (HL-6).") % {"days": max_days}
+        return _("Offer a visit within %(days)d days of the call.") % {"days": max_days}  # HL-6
     return None
 
 
@@ -165,9 +165,9 @@ def approval_refusal(
     if refused:
         return refused
     if engineer_id is not None and approver_id == engineer_id:
-        return _("You cannot approve a visit you are the engineer of (OS-1).")
+        return _("You cannot approve a visit you are the engineer of.")  # OS-1
     if approver_id == requested_by_id and Role.ENGINEER in roles:
-        return _("You asked for this visit yourself: another service manager approves it (OS-1).")
+        return _("You asked for this visit yourself: another service manager approves it.")  # OS-1
     return None
 
 
@@ -239,7 +239,7 @@ def early_start_warning(
 def assignment_refusal(*, engineer_id: int, approved_by_id: int | None) -> str | None:
     """OS-1: the service manager who approved the visit cannot dispatch themselves on it."""
     if approved_by_id is not None and engineer_id == approved_by_id:
-        return _("You approved this visit, so you cannot be its engineer (OS-1).")
+        return _("You approved this visit, so you cannot be its engineer.")  # OS-1
     return None
 
 

@@ -196,7 +196,7 @@ def dispatch_candidates(*, order: ServiceOrder) -> tuple[list[policies.RankedCan
         profile = _profile(engineer)
         calendar = calendars[profile.work_calendar_id if profile is not None else None]
         if engineer.pk == order.approved_by_id:
-            excluded.append(Excluded(engineer.display_name, _("approved this visit (OS-1)")))
+            excluded.append(Excluded(engineer.display_name, _("approved this visit")))  # OS-1
         elif engineer.pk not in available:
             excluded.append(Excluded(engineer.display_name, _("on approved leave in the visit window")))
         elif policies.off_shift(calendar=calendar, start=start, end=end):

@@ -466,7 +466,7 @@ def service_order_depart(
         checklist=policies.DEPART_CHECKS, ticked={"can_solve": can_solve, "address_known": address_known}
     )
     if missing:
-        raise ValidationError(_("Consult the hotline before leaving (OS-2): %(missing)s.") % {"missing": ", ".join(missing)})
+        raise ValidationError(_("Consult the hotline before leaving: %(missing)s.") % {"missing": ", ".join(missing)})  # OS-2
     early = _early_confirmed(order, now=now, confirm_early=confirm_early)
     _move(order, "depart")
     order.departed_at = now
@@ -527,7 +527,7 @@ def work_report_submit(
     ticked = {key: bool(checks.get(key)) for key in policies.ONSITE_CHECKS}
     missing = policies.checks_missing(checklist=policies.ONSITE_CHECKS, ticked=ticked)
     if missing:
-        raise ValidationError(_("Finish the on-site checklist first (OS-4): %(missing)s.") % {"missing": ", ".join(missing)})
+        raise ValidationError(_("Finish the on-site checklist first: %(missing)s.") % {"missing": ", ".join(missing)})  # OS-4
     report = WorkReport(
         order=order,
         cause=_require_text(cause, field="cause", message=_("Write down the cause.")),
@@ -826,7 +826,7 @@ def service_order_close(*, order: ServiceOrder, actor, now: datetime.datetime | 
     now = _now(now)
     order = _begin(order, "close", actor)
     if order.departed_at is not None and order.trip_recorded_at is None:
-        raise ValidationError(_("The engineer has not written the trip into the service record yet (OS-7)."))
+        raise ValidationError(_("The engineer has not written the trip into the service record yet."))  # OS-7
     _move(order, "close")
     order.closed_at, order.closed_by = now, actor
     _save(order)

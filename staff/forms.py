@@ -150,7 +150,7 @@ class AssessmentForm(forms.Form):
         required=False,
     )
     salary_after = forms.DecimalField(
-        label=_("New base salary"), required=False, help_text=_("Empty = unchanged (ST-14)."), **MONEY
+        label=_("New base salary"), required=False, help_text=_("Empty = unchanged."), **MONEY  # ST-14
     )
     probation_ends_on = forms.DateField(
         label=_("New probation end"), required=False, widget=DATE, help_text=_("Only when probation is extended.")

@@ -56,7 +56,10 @@ def _outcome_fields(outcome: str, owner) -> dict:
             "callback_due_at": (local + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
             "callback_note": "复现卡纸后回电",
         },
-        Outcome.ONSITE: {"offered_by": (local + datetime.timedelta(days=2)).date().isoformat()},
+        Outcome.ONSITE: {
+            "agreed_start": (local + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+            "agreed_end": (local + datetime.timedelta(days=2, hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
         Outcome.URGENT_VISIT: {"demands": "今天下午必须上门"},
         Outcome.REJECTED_TIME: {"demands": "只接受周六上门"},
         Outcome.COMPLAINT: {"complaint_about": "上次上门的工程师", "complaint_text": "迟到两小时"},

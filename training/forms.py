@@ -56,8 +56,8 @@ class TeachingPlanForm(forms.Form):
     teaching_plan = forms.CharField(
         label=_("Teaching plan"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("TR-2: what is taught in which session, written from the training plan."),
-        error_messages={"required": _("TR-2: write the teaching plan.")},
+        help_text=_("What is taught in which session, written from the training plan."),  # TR-2
+        error_messages={"required": _("Write the teaching plan.")},  # TR-2
     )
 
 
@@ -135,7 +135,7 @@ class QualityForm(forms.Form):
     quality_notes = forms.CharField(
         label=_("Quality check notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("TR-4: what the supervisor saw of the teaching and the trainees."),
+        help_text=_("What the supervisor saw of the teaching and the trainees."),  # TR-4
     )
 
 
@@ -143,7 +143,7 @@ class CloseForm(forms.Form):
     summary = forms.CharField(
         label=_("Training summary"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("TR-5: write the training summary.")},
+        error_messages={"required": _("Write the training summary.")},  # TR-5
     )
 
 
@@ -182,7 +182,7 @@ class GoLivePlanForm(forms.ModelForm):
 class FormCollectForm(forms.Form):
     upload = DocumentField(
         label=_("Scan of the signed and stamped implementation form"),
-        error_messages={"required": _("TR-7: attach the scan of the signed and stamped form.")},
+        error_messages={"required": _("Attach the scan of the signed and stamped form.")},  # TR-7
     )
 
 

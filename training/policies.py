@@ -65,15 +65,15 @@ def plan_start_blockers(
     """TR-1/TR-2: what is still missing before the training may start (empty = it may)."""
     blockers = []
     if checklist_total == 0:
-        blockers.append(_("TR-1: the environment checklist is empty."))
+        blockers.append(_("The environment checklist is empty."))  # TR-1
     elif checklist_open:
-        blockers.append(_("TR-1: %(count)d environment checklist item(s) not done yet.") % {"count": checklist_open})
+        blockers.append(_("%(count)d environment checklist item(s) not done yet.") % {"count": checklist_open})  # TR-1
     if not materials:
-        blockers.append(_("TR-1: attach the training materials."))
+        blockers.append(_("Attach the training materials."))  # TR-1
     if not exams:
-        blockers.append(_("TR-1: attach the exam."))
+        blockers.append(_("Attach the exam."))  # TR-1
     if not (teaching_plan or "").strip():
-        blockers.append(_("TR-2: the instructor writes the teaching plan."))
+        blockers.append(_("The instructor writes the teaching plan."))  # TR-2
     if not trainees:
         blockers.append(_("Add the trainees (the customer's contacts)."))
     return blockers
@@ -82,10 +82,10 @@ def plan_start_blockers(
 def customer_sign_blockers(*, trainees: int, trainees_signed: int) -> list[str]:
     """TR-6: the customer's person in charge signs last, after every trainee."""
     if not trainees:
-        return [_("TR-6: the plan has no trainees to sign.")]
+        return [_("The plan has no trainees to sign.")]  # TR-6
     if trainees_signed < trainees:
         return [
-            _("TR-6: %(count)d trainee(s) have not signed the acceptance form yet; the person in charge signs last.")
+            _("%(count)d trainee(s) have not signed the acceptance form yet; the person in charge signs last.")  # TR-6
             % {"count": trainees - trainees_signed}
         ]
     return []
@@ -94,11 +94,11 @@ def customer_sign_blockers(*, trainees: int, trainees_signed: int) -> list[str]:
 def plan_close_blockers(*, customer_signed: bool, quality_checked: bool, summary: str) -> list[str]:
     blockers = []
     if not customer_signed:
-        blockers.append(_("TR-6: the customer's person in charge has not signed the acceptance form."))
+        blockers.append(_("The customer's person in charge has not signed the acceptance form."))  # TR-6
     if not quality_checked:
-        blockers.append(_("TR-4: the supervisor has not checked the training quality."))
+        blockers.append(_("The supervisor has not checked the training quality."))  # TR-4
     if not (summary or "").strip():
-        blockers.append(_("TR-5: write the training summary."))
+        blockers.append(_("Write the training summary."))  # TR-5
     return blockers
 
 
@@ -109,20 +109,20 @@ def project_complete_blockers(*, data_import_plan: str, familiarisation_plan: st
     """TR-7: the go-live plan (data import, familiarisation, go-live date) is agreed first."""
     blockers = []
     if not (data_import_plan or "").strip():
-        blockers.append(_("TR-7: plan the data import."))
+        blockers.append(_("Plan the data import."))  # TR-7
     if not (familiarisation_plan or "").strip():
-        blockers.append(_("TR-7: plan the familiarisation."))
+        blockers.append(_("Plan the familiarisation."))  # TR-7
     if go_live_on is None:
-        blockers.append(_("TR-7: set the go-live date."))
+        blockers.append(_("Set the go-live date."))  # TR-7
     return blockers
 
 
 def project_close_blockers(*, has_form: bool, payment_amount, payment_received_on) -> list[str]:
     blockers = []
     if not has_form:
-        blockers.append(_("TR-7: the signed and stamped implementation form has not been collected."))
+        blockers.append(_("The signed and stamped implementation form has not been collected."))  # TR-7
     if payment_amount is not None and payment_received_on is None:
-        blockers.append(_("TR-7: the payment milestone has not been received."))
+        blockers.append(_("The payment milestone has not been received."))  # TR-7
     return blockers
 
 

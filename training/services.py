@@ -281,12 +281,12 @@ def trainee_sign(*, trainee: Trainee, actor, now: datetime.datetime | None = Non
     plan = trainee.plan
     _require_status(plan, PlanStatus.IN_PROGRESS, message=_("Sign-off is recorded while the training is under way."))
     if plan.customer_signed_at is not None:
-        raise ValidationError(_("TR-6: the person in charge has already signed last; no more trainee signatures."))
+        raise ValidationError(_("The person in charge has already signed last; no more trainee signatures."))  # TR-6
     if trainee.signed_at is not None:
         return trainee
     if trainee.passed is not True:
         raise ValidationError(
-            _("TR-3: %(name)s has not passed the exam yet and needs re-training before signing.")
+            _("%(name)s has not passed the exam yet and needs re-training before signing.")  # TR-3
             % {"name": trainee.contact.name}
         )
     trainee.signed_at = now or timezone.now()
@@ -322,7 +322,7 @@ def plan_quality_check(
 ) -> TrainingPlan:
     """TR-4: a supervisor checks the training quality (the survey follows through callbacks)."""
     if not actor.has_role(*SUPERVISOR_ROLES):
-        raise PermissionDenied(_("A supervisor (service manager) checks the training quality (TR-4)."))
+        raise PermissionDenied(_("A supervisor (service manager) checks the training quality."))  # TR-4
     plan = _lock_plan(plan)
     _require_status(plan, PlanStatus.IN_PROGRESS, message=_("The quality is checked while the training is under way."))
     notes = notes.strip()
@@ -532,7 +532,7 @@ def implementation_form_overdue_report(*, project_id: int, now: datetime.datetim
     notification_send(
         recipients=[project.engineer, project.engineer.manager],
         title=_("Implementation form overdue: %(title)s") % {"title": project.title},
-        body=_("The signed implementation form of %(customer)s was due by %(deadline)s (ST-12).")
+        body=_("The signed implementation form of %(customer)s was due by %(deadline)s.")  # ST-12
         % {"customer": project.customer, "deadline": deadline.isoformat()},
         url=project.get_absolute_url(),
         kind="implementation_form_overdue",

@@ -39,7 +39,7 @@ class PublishForm(PeriodForm):
         label=_("Reason for publishing late"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("HL-3: only needed when a shift starts in less than 12 hours."),
+        help_text=_("Only needed when a shift starts in less than 12 hours."),  # HL-3
     )
 
 
@@ -48,7 +48,7 @@ class ReasonMixin(forms.Form):
         label=_("Reason for the change"),
         required=False,
         max_length=500,
-        help_text=_("Required once the shift is published (HL-3)."),
+        help_text=_("Required once the shift is published."),  # HL-3
     )
 
 
@@ -56,7 +56,7 @@ class AssignForm(ReasonMixin):
     engineer = forms.ModelChoiceField(label=_("Duty engineer"), queryset=selectors.duty_engineers())
     seat = forms.ModelChoiceField(label=_("Seat"), queryset=Seat.objects.filter(is_active=True))
     forwards_hotline = forms.BooleanField(
-        label=_("Forward the hotline to this engineer's mobile (holiday duty, ST-16)"), required=False
+        label=_("Forward the hotline to this engineer's mobile (holiday duty)"), required=False  # ST-16
     )
     field_order = ["engineer", "seat", "forwards_hotline", "reason"]
 

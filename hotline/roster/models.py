@@ -112,7 +112,7 @@ class Shift(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     is_holiday = models.BooleanField(
-        _("holiday duty"), default=False, help_text=_("ST-16: on a holiday the hotline is forwarded to a mobile phone.")
+        _("holiday duty"), default=False, help_text=_("On a holiday the hotline is forwarded to a mobile phone.")  # ST-16
     )
     duty_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,7 +166,7 @@ class ShiftAssignment(models.Model):
     forwards_hotline = models.BooleanField(
         _("hotline forwarded to this mobile"),
         default=False,
-        help_text=_("ST-16: on holiday duty the hotline rings this engineer's mobile phone."),
+        help_text=_("On holiday duty the hotline rings this engineer's mobile phone."),  # ST-16
     )
     # Copied from the shift so the database can refuse one person twice at overlapping times.
     starts_at = models.DateTimeField(_("starts at"))
@@ -219,7 +219,7 @@ class RosterPublication(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
     )
     override_reason = models.TextField(
-        _("reason for late publication"), blank=True, help_text=_("HL-3: required when a shift starts in less than 12 hours.")
+        _("reason for late publication"), blank=True, help_text=_("Required when a shift starts in less than 12 hours.")  # HL-3
     )
     late_shifts = models.PositiveIntegerField(_("shifts published late"), default=0)
     history = HistoricalRecords()

@@ -342,8 +342,8 @@ def roster_publish(
         raise ValidationError(
             {
                 "override_reason": _(
-                    "The roster must be published at least %(hours)s hours before a shift starts (HL-3); "
-                    "%(shift)s starts %(start)s. Give a reason to publish late anyway."
+                    "The roster must be published at least %(hours)s hours before a shift starts; "
+                    "%(shift)s starts %(start)s. Give a reason to publish late anyway."  # HL-3
                 )
                 % {
                     "hours": lead_hours,

@@ -133,13 +133,13 @@ def test_hl6_unsolved_call_needs_dispatch_within_24h_and_offer_within_3_days():
             caller,
             Outcome.ONSITE,
             now=NOW + datetime.timedelta(minutes=4),
-            offered_by=datetime.date(2026, 3, 13),
             agreed_start=datetime.datetime(2026, 3, 12, 14, 0, tzinfo=SHANGHAI),
             agreed_end=datetime.datetime(2026, 3, 12, 16, 0, tzinfo=SHANGHAI),
         )
     order = ServiceOrder.objects.get(ticket=call.ticket)
-    assert order.offered_by == datetime.date(2026, 3, 13) and order.requested_by == agent
-    assert order.agreed_start.hour == 6  # 14:00 Shanghai in UTC
+    # The offered date is the agreed window's first day (HL-6), not typed a second time.
+    assert order.offered_by == datetime.date(2026, 3, 12) and order.requested_by == agent
+    assert order.agreed_start.hour == 6 and order.agreed_end.hour == 8  # 14:00-16:00 Shanghai in UTC
     clock = SLAClock.objects.get(ticket=call.ticket, kind=ClockKind.ONSITE_ARRANGEMENT)
     assert clock.started_at == NOW and clock.due_at == NOW + datetime.timedelta(hours=24)
     assert SLAClock.objects.filter(ticket=call.ticket, kind=ClockKind.DISPATCH).exists()
@@ -150,8 +150,14 @@ def test_hl6_unsolved_call_needs_dispatch_within_24h_and_offer_within_3_days():
 def test_hl6_offer_more_than_3_days_after_the_call_is_refused():
     agent, caller = agent_user(), known_caller()
     with pytest.raises(ValidationError) as exc:
-        submit(agent, caller, Outcome.ONSITE, offered_by=datetime.date(2026, 3, 14))
-    assert "offered_by" in exc.value.message_dict
+        submit(
+            agent,
+            caller,
+            Outcome.ONSITE,
+            agreed_start=datetime.datetime(2026, 3, 14, 9, 0, tzinfo=SHANGHAI),
+            agreed_end=datetime.datetime(2026, 3, 14, 11, 0, tzinfo=SHANGHAI),
+        )
+    assert "agreed_start" in exc.value.message_dict
     assert not ServiceOrder.objects.exists() and not CallLog.objects.exists()
 
 
@@ -163,7 +169,10 @@ def test_hl6_clock_counts_from_the_call_when_the_call_joins_an_older_ticket():
         agent=agent,
         outcome=Outcome.ONSITE,
         intake=intake_for(caller, started_at=later),
-        details={"offered_by": datetime.date(2026, 3, 11)},
+        details={
+            "agreed_start": datetime.datetime(2026, 3, 11, 9, 0, tzinfo=SHANGHAI),
+            "agreed_end": datetime.datetime(2026, 3, 11, 11, 0, tzinfo=SHANGHAI),
+        },
         link_ticket=first.ticket,
         now=later,
     )

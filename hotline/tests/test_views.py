@@ -104,14 +104,28 @@ def test_bad_input_keeps_everything_typed(agent_client):
     assert not CallLog.objects.exists()
 
 
-def test_hl6_offered_date_too_late_is_shown_on_the_field(agent_client):
+def test_hl6_visit_window_too_late_is_shown_on_its_start(agent_client):
     caller = known_caller()
+    window = {"agreed_start": "2026-03-20T09:00", "agreed_end": "2026-03-20T11:00"}
     with time_machine.travel(NOW, tick=False):
-        response = agent_client.post(
-            reverse("hotline:call"), form_data(caller, outcome=Outcome.ONSITE, offered_by="2026-03-20"), **HTMX
-        )
-    assert "offered_by" in response.context["form"].errors
+        response = agent_client.post(reverse("hotline:call"), form_data(caller, outcome=Outcome.ONSITE, **window), **HTMX)
+    assert "within 3 days" in response.context["form"].errors["agreed_start"][0]
+    assert 'value="2026-03-20T09:00"' in response.content.decode()  # nothing typed is lost
     assert not CallLog.objects.exists()
+
+
+def test_hl6_agreed_window_is_saved_on_the_visit_and_shown_on_the_call(agent_client):
+    caller = known_caller()
+    window = {"agreed_start": "2026-03-12T14:00", "agreed_end": "2026-03-12T16:00"}
+    with time_machine.travel(NOW, tick=False):
+        response = agent_client.post(reverse("hotline:call"), form_data(caller, outcome=Outcome.ONSITE, **window), **HTMX)
+        assert "data-logged" in response.content.decode()
+    call = CallLog.objects.get()
+    order = call.ticket.service_orders.get()
+    assert order.offered_by == datetime.date(2026, 3, 12)  # derived from the window's start
+    assert timezone.localtime(order.agreed_start).strftime("%Y-%m-%d %H:%M") == "2026-03-12 14:00"
+    detail = agent_client.get(reverse("hotline:call_detail", args=[call.pk])).content.decode()
+    assert "2026-03-12 14:00–16:00" in detail
 
 
 def test_hl14_forbidden_phrase_warns_then_saves_when_confirmed(agent_client):

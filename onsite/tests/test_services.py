@@ -397,7 +397,7 @@ def test_cancel_cancels_the_pending_visit_clocks():
 def test_close_needs_the_trip_in_the_service_record():
     order = order_at(OrderStatus.SIGNED)
     services.service_form_hand_in(order=order, actor=order.engineer, now=NOW)
-    with pytest.raises(ValidationError, match="OS-7"):
+    with pytest.raises(ValidationError, match="trip into the service record"):
         services.service_order_close(order=order, actor=service_manager(), now=NOW)
     services.trip_record_write(order=order, engineer=order.engineer, text="往返两小时", now=NOW)
     services.service_order_close(order=order, actor=service_manager(), now=NOW)

@@ -70,11 +70,11 @@ class SiteVisitNotice(models.Model):
 
 
 class IncidentKind(models.TextChoices):
-    SEAT_NOT_READY = "seat_not_ready", _("Duty seat not ready 10 minutes after shift start (HL-4)")
-    UNREACHABLE = "unreachable", _("Unreachable by phone (ST-3)")
-    MEETING_LATE = "meeting_late", _("Late for a meeting or training (ST-4)")
-    MEETING_ABSENT = "meeting_absent", _("Absent from a meeting or training (ST-4)")
-    WINDOWS_POWER = "windows_power", _("Windows and power not checked (ST-5)")
+    SEAT_NOT_READY = "seat_not_ready", _("Duty seat not ready 10 minutes after shift start")  # HL-4
+    UNREACHABLE = "unreachable", _("Unreachable by phone")  # ST-3
+    MEETING_LATE = "meeting_late", _("Late for a meeting or training")  # ST-4
+    MEETING_ABSENT = "meeting_absent", _("Absent from a meeting or training")  # ST-4
+    WINDOWS_POWER = "windows_power", _("Windows and power not checked")  # ST-5
 
 
 class AttendanceIncident(models.Model):
@@ -139,10 +139,10 @@ class DayReason(models.TextChoices):
     SIGNED_IN_LATE = "signed_in_late", _("Signed in after work started")
     NOTICE = "notice", _("Site-visit notice before work started")
     NOTICE_LATE = "notice_late", _("Site-visit notice after work started")
-    SEAT_NOT_READY = "seat_not_ready", _("Duty seat not ready in time (HL-4)")
+    SEAT_NOT_READY = "seat_not_ready", _("Duty seat not ready in time")  # HL-4
     LEAVE = "leave", _("Leave approved in advance")
     TRAVEL = "travel", _("Approved business trip")
-    LEAVE_NOT_APPROVED = "leave_not_approved", _("Leave not approved before it started (ST-2)")
+    LEAVE_NOT_APPROVED = "leave_not_approved", _("Leave not approved before it started")  # ST-2
     NO_SIGN_IN = "no_sign_in", _("No sign-in and no notice")
 
 

@@ -21,7 +21,7 @@ class TravelAllowanceRate(models.Model):
     claim_within_days = models.PositiveSmallIntegerField(
         _("claim within (days after return)"),
         default=7,
-        help_text=_("ST-15: claims are due within the week after return."),
+        help_text=_("Claims are due within the week after return."),  # ST-15
     )
     is_default = models.BooleanField(_("default grade"), default=False)
     history = HistoricalRecords()

@@ -27,8 +27,41 @@
       });
   }
 
+  // The chosen contact fills the contact name (HL-1). A value the script filled is remembered on the
+  // field (data-autofilled): choosing another contact replaces it and "new or not named" clears it;
+  // a name the agent typed is never touched. Add [field id, option data key] pairs for more fields.
+  var CONTACT_FIELDS = [["id_contact_name", "name"]];
+
+  function fillFromContact(select) {
+    var option = select.options[select.selectedIndex];
+    CONTACT_FIELDS.forEach(function (pair) {
+      var input = document.getElementById(pair[0]);
+      if (!input) { return; }
+      var value = (option && option.dataset[pair[1]]) || "";
+      var autofilled = input.dataset.autofilled !== undefined && input.value === input.dataset.autofilled;
+      if (input.value && !autofilled) { return; }
+      input.value = value;
+      if (value) { input.dataset.autofilled = value; } else { delete input.dataset.autofilled; }
+    });
+  }
+
+  // After the caller panel (or the whole form) is rendered: a value that is the selected contact's
+  // own (the phone match, or a form re-shown after an error) counts as filled in by the script.
+  function syncContact() {
+    var select = document.getElementById("id_contact");
+    if (!select) { return; }
+    var option = select.options[select.selectedIndex];
+    CONTACT_FIELDS.forEach(function (pair) {
+      var input = document.getElementById(pair[0]);
+      var value = option && option.dataset[pair[1]];
+      if (input && value && input.value === value) { input.dataset.autofilled = value; }
+    });
+    fillFromContact(select);
+  }
+
   document.addEventListener("change", function (event) {
     if (event.target.name === "outcome") { showOutcomeFields(); }
+    if (event.target.id === "id_contact") { fillFromContact(event.target); }
   });
 
   document.addEventListener("keydown", function (event) {
@@ -55,6 +88,9 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     prefillFromCaller();
     showOutcomeFields();
+    if (event.target.id === "caller-panel" || event.target.id === "call-form" || !event.target.isConnected) {
+      syncContact();
+    }
     if (event.target.id === "call-form" || !event.target.isConnected) {
       var logged = document.querySelector("#call-form [data-logged]");
       var focus = document.getElementById(logged ? "id_organisation" : null) ||
@@ -63,5 +99,5 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { showOutcomeFields(); prefillFromCaller(); });
+  document.addEventListener("DOMContentLoaded", function () { showOutcomeFields(); prefillFromCaller(); syncContact(); });
 })();

@@ -21,7 +21,7 @@ from hotline.tests.factories import checklist_for, known_caller
 from staff.roles import Role
 from staff.tests.factories import TEST_PASSWORD, UserFactory
 from tickets.models import Customer
-from tickets.tests.factories import RegionFactory
+from tickets.tests.factories import ContactFactory, RegionFactory
 
 from .conftest import SCREENSHOTS, login, nav_click
 
@@ -125,6 +125,58 @@ def test_hl1_unknown_caller_created_inline(live_server, page):
     call = CallLog.objects.get()
     assert call.customer == customer and call.contact.name == "张伟" and call.region.name == "成都分公司"
     assert act.count <= 10, act.count
+
+
+def test_hl6_chosen_contact_fills_the_name_and_the_agreed_window_is_saved(live_server, page):
+    """Choosing a contact fills the contact name (only what the page filled is replaced or cleared,
+    never what the agent typed); an on-site call records one agreed window, shown on the saved call."""
+    agent = agent_at_seat("8003")
+    caller = known_caller()
+    other = ContactFactory(customer=caller["customer"], name="王强", mobile="139 0000 1111")
+    login(page, live_server, agent.username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/hotline/call/")
+    no_reload_marker(page)
+    page.locator("#id_caller_phone").press_sequentially("13800138000", delay=5)
+    page.wait_for_selector(".caller-name")
+    # The phone matched 李明: preselected, and the name is filled on first render.
+    page.wait_for_function("document.getElementById('id_contact_name').value === '李明'")
+    # The agent corrects the number: the panel is looked up again and swapped inside its box.
+    with page.expect_response(lambda response: "/hotline/call/lookup/" in response.url):
+        page.locator("#id_caller_phone").press("Backspace")
+    with page.expect_response(lambda response: "/hotline/call/lookup/" in response.url):
+        page.locator("#id_caller_phone").press("0")
+    page.wait_for_selector("#caller-panel .caller-name")
+    assert page.input_value("#id_contact_name") == "李明"
+    page.select_option("#id_contact", str(other.pk))
+    assert page.input_value("#id_contact_name") == "王强"
+    page.select_option("#id_contact", "")  # new or not named: clears what the page filled
+    assert page.input_value("#id_contact_name") == ""
+    page.fill("#id_contact_name", "王工")
+    page.select_option("#id_contact", str(other.pk))
+    assert page.input_value("#id_contact_name") == "王工"  # typed by the agent: kept
+    page.select_option("#id_contact", "")
+    assert page.input_value("#id_contact_name") == "王工"
+    page.fill("#id_contact_name", "")
+    page.select_option("#id_contact", str(caller["contact"].pk))
+    assert page.input_value("#id_contact_name") == "李明"
+
+    page.locator("#id_problem").fill("打印机不进纸，电话无法解决")
+    page.keyboard.press("Alt+3")  # outcome: on-site visit
+    assert page.locator("#id_agreed_start").is_visible() and page.locator("#id_offered_by").count() == 0
+    start = (timezone.localtime() + datetime.timedelta(days=1)).replace(hour=14, minute=0, second=0, microsecond=0)
+    end = start + datetime.timedelta(hours=2)
+    page.fill("#id_agreed_start", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_agreed_end", end.strftime("%Y-%m-%dT%H:%M"))
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("[data-logged]")
+    assert page.evaluate("window.__sameDocument") is True
+    call = CallLog.objects.get()
+    order = call.ticket.service_orders.get()
+    assert call.outcome == Outcome.ONSITE and call.contact == caller["contact"] and call.contact_name == "李明"
+    assert (order.agreed_start, order.agreed_end, order.offered_by) == (start, end, start.date())
+    page.locator("[data-logged] a", has_text="View call").click()
+    page.wait_for_selector("[data-visit-window]")
+    assert f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" in page.locator("[data-visit-window]").inner_text()
 
 
 def test_cti_call_pops_up_at_the_agents_seat_and_opens_prefilled(live_server, page):

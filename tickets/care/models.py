@@ -57,7 +57,7 @@ class Question(models.Model):
     is_overall = models.BooleanField(
         _("overall satisfaction"),
         default=False,
-        help_text=_("CB-5: this question decides whether the answer counts as satisfied (one per template)."),
+        help_text=_("This question decides whether the answer counts as satisfied (one per template)."),  # CB-5
     )
     satisfied_min = models.PositiveSmallIntegerField(
         _("satisfied from"),
@@ -68,7 +68,7 @@ class Question(models.Model):
     is_resolution = models.BooleanField(
         _("asks whether the problem is solved"),
         default=False,
-        help_text=_("CB-3: a 'no' escalates to the service manager (one per template, yes/no questions)."),
+        help_text=_("A 'no' escalates to the service manager (one per template, yes/no questions)."),  # CB-3
     )
     history = HistoricalRecords()
 
@@ -298,7 +298,7 @@ class Complaint(models.Model):
     ticket = models.OneToOneField("tickets.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="complaint")
     status = models.CharField(_("status"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED)
     received_at = models.DateTimeField(_("received"))
-    due_date = models.DateField(_("answer due"), help_text=_("CB-6: answer and plan within N working days."))
+    due_date = models.DateField(_("answer due"), help_text=_("Answer and plan within N working days."))  # CB-6
     route = models.CharField(_("about"), max_length=10, choices=ComplaintRoute.choices, blank=True)
     partner_name = models.CharField(_("service partner"), max_length=200, blank=True)
     vendor_reference = models.CharField(_("vendor reference"), max_length=100, blank=True)

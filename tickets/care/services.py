@@ -391,7 +391,7 @@ def callback_escalate(*, callback: Callback, actor=None, now: datetime.datetime 
         customer=callback.customer,
         contact=callback.contact,
         subject=_("Unresolved after callback: %(origin)s") % {"origin": origin},
-        description=_("The customer said in the satisfaction callback that the problem is not solved (CB-3)."),
+        description=_("The customer said in the satisfaction callback that the problem is not solved."),  # CB-3
         type=TicketType.FAULT,
         priority=Priority.HIGH,
         created_by=creator,
@@ -494,7 +494,7 @@ def complaint_open(*, ticket: Ticket, now: datetime.datetime | None = None) -> C
         CareEventKind.COMPLAINT_RECEIVED,
         actor=ticket.created_by,
         at=now,
-        body=_("Answer and plan due by %(day)s (CB-6).") % {"day": complaint.due_date.isoformat()},
+        body=_("Answer and plan due by %(day)s.") % {"day": complaint.due_date.isoformat()},  # CB-6
         complaint=complaint.pk,
     )
     return complaint

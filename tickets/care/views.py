@@ -120,7 +120,7 @@ def callback_survey(request, pk):
         else:
             messages.success(request, _("Survey recorded."))
             if response.resolved is False:
-                messages.warning(request, _("Not solved: escalated to the service manager (CB-3)."))
+                messages.warning(request, _("Not solved: escalated to the service manager."))  # CB-3
             return redirect("care:queue")
     return _detail(request, callback, survey_form=form, status=400)
 
@@ -228,7 +228,7 @@ def report_csv(request):
         (_("Done late"), data.done_late),
         (_("Overdue, still open"), data.overdue_open),
         (_("Unreachable attempts"), data.unreachable_attempts),
-        (_("Escalations (CB-3)"), data.escalations),
+        (_("Escalations"), data.escalations),  # CB-3
     ):
         writer.writerow([label, value])
     writer.writerow([])

@@ -191,7 +191,7 @@ class ServiceContract(models.Model):
     active_users = models.PositiveIntegerField(
         _("active users"),
         default=0,
-        help_text=_("Number of the customer's active users; sizes the hotline roster (HL-2)."),
+        help_text=_("Number of the customer's active users; sizes the hotline roster."),  # HL-2
     )
     # CT-2: reminders repeat until the contract is renewed or marked lost.
     renewal_status = models.CharField(

@@ -100,7 +100,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tickets",
-        help_text=_("The contract in force when the ticket was opened (HL-13); picks the SLA level."),
+        help_text=_("The contract in force when the ticket was opened; picks the SLA level."),  # HL-13
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

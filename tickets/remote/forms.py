@@ -111,7 +111,7 @@ class ChangeRequestForm(forms.Form):
     requirement = forms.CharField(label=_("Customer's requirement"), widget=forms.Textarea(attrs={"rows": 5}))
     form_upload = DocumentField(
         label=_("Stamped requirement form"),
-        error_messages={"required": _("RM-5: attach the customer's stamped requirement form.")},
+        error_messages={"required": _("Attach the customer's stamped requirement form.")},  # RM-5
     )
 
 
@@ -122,12 +122,12 @@ class BugForm(forms.Form):
     reproduction_steps = forms.CharField(
         label=_("Steps to reproduce"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("RM-6: write down the steps that reproduce the bug.")},
+        error_messages={"required": _("Write down the steps that reproduce the bug.")},  # RM-6
     )
     error_message = forms.CharField(
         label=_("Error message shown"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("RM-6: copy the error message the customer saw.")},
+        error_messages={"required": _("Copy the error message the customer saw.")},  # RM-6
     )
 
 

@@ -31,18 +31,18 @@ RECORD_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 RECORD_RELATION_FIELDS = frozenset({"contact", "scope_form", "application_form", "told_contact"})
 MISSING_FIELD_MESSAGES = {
-    "contact": _("RM-1: name the contact who was served."),
-    "department": _("RM-1: name the contact's department."),
-    "actions": _("RM-1: describe what was done."),
-    "scope_form": _("RM-2: attach the customer's written scope of the clean-up."),
-    "tools": _("RM-2: name the tools used."),
-    "sql_used": _("RM-2: give the SQL statements used."),
-    "report_name": _("RM-3: name the report."),
-    "question": _("RM-3: write down the customer's question."),
-    "analysis": _("RM-3: describe the analysis."),
-    "solution": _("RM-3: describe the solution."),
-    "application_form": _("RM-4: attach the customer's formal application."),
-    "told_contact": _("RM-4: record which contact was told the password."),
+    "contact": _("Name the contact who was served."),  # RM-1
+    "department": _("Name the contact's department."),  # RM-1
+    "actions": _("Describe what was done."),  # RM-1
+    "scope_form": _("Attach the customer's written scope of the clean-up."),  # RM-2
+    "tools": _("Name the tools used."),  # RM-2
+    "sql_used": _("Give the SQL statements used."),  # RM-2
+    "report_name": _("Name the report."),  # RM-3
+    "question": _("Write down the customer's question."),  # RM-3
+    "analysis": _("Describe the analysis."),  # RM-3
+    "solution": _("Describe the solution."),  # RM-3
+    "application_form": _("Attach the customer's formal application."),  # RM-4
+    "told_contact": _("Record which contact was told the password."),  # RM-4
 }
 
 
@@ -91,11 +91,11 @@ def check_records_complete(*, channel: str, ticket_type: str, recorded_kinds) ->
     if len(need) == 1:
         (kind,) = need
         raise TransitionNotAllowed(
-            _("Write the “%(kind)s” service record before resolving or closing this ticket (RM-1..RM-4).")
+            _("Write the “%(kind)s” service record before resolving or closing this ticket.")  # RM-1..RM-4
             % {"kind": RecordKind(kind).label}
         )
     raise TransitionNotAllowed(
-        _("Write the remote service record before resolving or closing this ticket (RM-1).")
+        _("Write the remote service record before resolving or closing this ticket.")  # RM-1
     )
 
 

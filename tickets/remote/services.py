@@ -97,13 +97,13 @@ def attachment_checksum_matches(*, attachment: Attachment) -> bool:
 def attachment_delete(*, attachment: Attachment, actor) -> None:
     """RM-7: only an administrator may delete a stored document, and only one nothing refers to."""
     if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied(_("Only an administrator may delete a stored document (RM-7)."))
+        raise PermissionDenied(_("Only an administrator may delete a stored document."))  # RM-7
     file_name = attachment.file.name
     try:
         attachment.delete()
     except ProtectedError as exc:
         raise ValidationError(
-            _("This document belongs to a record and cannot be deleted (RM-7).")
+            _("This document belongs to a record and cannot be deleted.")  # RM-7
         ) from exc
     storage = attachment.file.storage
     transaction.on_commit(lambda: storage.delete(file_name))
@@ -253,7 +253,7 @@ def change_request_create(
     )
     change.full_clean(exclude=["requirement_form"])
     if form_upload is None:
-        raise ValidationError({"requirement_form": _("RM-5: attach the customer's stamped requirement form.")})
+        raise ValidationError({"requirement_form": _("Attach the customer's stamped requirement form.")})  # RM-5
     change.requirement_form = attachment_store(
         upload=form_upload, kind=AttachmentKind.CHANGE_REQUEST_FORM, uploaded_by=requested_by,
         customer=ticket.customer, now=now,
@@ -355,7 +355,7 @@ def change_request_review(
     """RM-5: the service manager's opinion and, when approved, the expected completion date."""
     now = now or timezone.now()
     if not actor.has_role(*CHANGE_REVIEW_ROLES):
-        raise PermissionDenied(_("Only a service manager reviews change requests (RM-5)."))
+        raise PermissionDenied(_("Only a service manager reviews change requests."))  # RM-5
     opinion = _required(opinion, _("Write the review opinion."))
     if not approve:
         return _apply_step(
@@ -439,7 +439,7 @@ def change_request_record_test(
     now = now or timezone.now()
     if actor.pk != change.requested_by_id:
         raise PermissionDenied(
-            _("The requester (%(name)s) tests the change (RM-5).") % {"name": change.requested_by.display_name}
+            _("The requester (%(name)s) tests the change.") % {"name": change.requested_by.display_name}  # RM-5
         )
     note = _required(note, _("Describe what was tested and the result."))
     if passed:
@@ -483,14 +483,14 @@ def _flag_overdue(change: ChangeRequest, *, now: datetime) -> bool:
         ticket=change.ticket,
         kind=RemoteEventKind.CHANGE_OVERDUE,
         at=now,
-        body=_("Expected on %(date)s; no delay was announced to the customer before the date (RM-5).")
+        body=_("Expected on %(date)s; no delay was announced to the customer before the date.")  # RM-5
         % {"date": change.expected_on},
         data={"change_request": change.pk, "expected_on": change.expected_on.isoformat()},
     )
     notification_send(
         recipients=[change.requested_by, change.reviewed_by],
         title=_("Change request overdue: %(title)s") % {"title": change.title},
-        body=_("%(number)s was expected on %(date)s and no delay was announced (RM-5).")
+        body=_("%(number)s was expected on %(date)s and no delay was announced.")  # RM-5
         % {"number": change.ticket.number, "date": change.expected_on},
         url=change.get_absolute_url(),
         kind="change_overdue",

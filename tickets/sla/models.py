@@ -147,7 +147,7 @@ class SLATarget(models.Model):
         _("target (working days)"),
         null=True,
         blank=True,
-        help_text=_("Due at the close of this working day after the start day (CB-1: 1)."),
+        help_text=_("Due at the close of this working day after the start day."),  # CB-1: 1 for the satisfaction callback
     )
     history = HistoricalRecords()
 

@@ -61,11 +61,11 @@ def test_tr3_pass_rate_of_the_cohort():
 @pytest.mark.parametrize(
     ("change", "cites"),
     [
-        ({"checklist_open": 1}, "TR-1"),
-        ({"checklist_total": 0, "checklist_open": 0}, "TR-1"),
-        ({"exams": 0}, "TR-1"),
-        ({"materials": 0}, "TR-1"),
-        ({"teaching_plan": "  "}, "TR-2"),
+        ({"checklist_open": 1}, "1 environment checklist item"),  # TR-1
+        ({"checklist_total": 0, "checklist_open": 0}, "The environment checklist is empty"),  # TR-1
+        ({"exams": 0}, "Attach the exam"),  # TR-1
+        ({"materials": 0}, "Attach the training materials"),  # TR-1
+        ({"teaching_plan": "  "}, "The instructor writes the teaching plan"),  # TR-2
     ],
 )
 def test_tr1_tr2_plan_cannot_start_until_prepared(change, cites):
@@ -83,8 +83,12 @@ def test_tr6_person_in_charge_signs_after_every_trainee():
 
 def test_tr4_tr5_plan_closes_with_sign_off_quality_check_and_summary():
     assert plan_close_blockers(customer_signed=True, quality_checked=True, summary="Went well") == []
-    blockers = [str(b)[:4] for b in plan_close_blockers(customer_signed=False, quality_checked=False, summary="")]
-    assert blockers == ["TR-6", "TR-4", "TR-5"]
+    blockers = [str(b) for b in plan_close_blockers(customer_signed=False, quality_checked=False, summary="")]
+    assert blockers == [
+        "The customer's person in charge has not signed the acceptance form.",  # TR-6
+        "The supervisor has not checked the training quality.",  # TR-4
+        "Write the training summary.",  # TR-5
+    ]
 
 
 def test_tr7_completion_needs_the_go_live_plan_and_closing_the_form_and_payment():

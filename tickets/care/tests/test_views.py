@@ -275,7 +275,7 @@ def test_cb4_monthly_report_counts_and_csv(client):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Month", "2026-03"]
-    assert ["Done", "2"] in rows and ["Escalations (CB-3)", "1"] in rows
+    assert ["Done", "2"] in rows and ["Escalations", "1"] in rows
     assert any(row[:3] == ["Channel", "Hotline", "2"] for row in rows)
 
 

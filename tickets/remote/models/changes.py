@@ -57,7 +57,7 @@ class ChangeRequest(models.Model):
         verbose_name=_("requester"),
         on_delete=models.PROTECT,
         related_name="change_requests",
-        help_text=_("The engineer who filed the request; tests the result (RM-5)."),
+        help_text=_("The engineer who filed the request; tests the result."),  # RM-5
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     confirmed_by = _user(_("confirmed by"))
