@@ -7,6 +7,8 @@ from staff.roles import Role
 # Who takes calls (HL-1); who works the duty-manager queue and reads the statistics.
 CALL_ROLES = frozenset({Role.AGENT, Role.DUTY_MANAGER, Role.ADMIN})
 MANAGER_ROLES = frozenset({Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN})
+# Who reads the call records (the call list and a call's page).
+CALL_LIST_ROLES = CALL_ROLES | MANAGER_ROLES
 
 
 class HotlineConfig(AppConfig):
@@ -23,7 +25,7 @@ class HotlineConfig(AppConfig):
             _("Duty-manager queue"), "hotline:queue", MANAGER_ROLES, order=22, section="/hotline/queue/", group="hotline"
         ),
         NavItem(
-            _("Calls"), "hotline:call_list", CALL_ROLES | MANAGER_ROLES, order=23, section="/hotline/calls/", group="hotline"
+            _("Calls"), "hotline:call_list", CALL_LIST_ROLES, order=23, section="/hotline/calls/", group="hotline"
         ),
         NavItem(_("Hotline statistics"), "hotline:stats", MANAGER_ROLES, order=24, section="/hotline/stats/", group="hotline"),
     )

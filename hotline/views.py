@@ -30,10 +30,10 @@ from tickets.remote.forms import add_service_errors
 
 from .charts import call_charts
 from . import cti, forms, policies, selectors, services
-from .apps import CALL_ROLES, MANAGER_ROLES
+from .apps import CALL_LIST_ROLES, CALL_ROLES, MANAGER_ROLES
 from .models import CallbackPromise, CallLog, DutyRequest
 
-LIST_ROLES = tuple(CALL_ROLES | MANAGER_ROLES)
+LIST_ROLES = tuple(CALL_LIST_ROLES)
 
 
 def _is_htmx(request) -> bool:

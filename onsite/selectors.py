@@ -1,6 +1,7 @@
 """Reads for on-site orders; who sees which order and the query shapes are decided here."""
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -30,6 +31,16 @@ CALENDAR_ROLES = ORDER_MANAGER_ROLES + (Role.ENGINEER,)
 MY_ORDERS_LIMIT = 100
 
 
+# An order's code as people write it: "SO-000123", "so-123", "SO123" (ServiceOrder.code).
+ORDER_CODE = re.compile(r"^SO-?0*(\d{1,9})$", re.IGNORECASE)
+
+
+def order_code_pk(text: str) -> int | None:
+    """The primary key named by an order code, or None when ``text`` is not one."""
+    match = ORDER_CODE.match(text.strip())
+    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
+
+
 def sees_all_orders(user) -> bool:
     return user.has_role(*ORDER_MANAGER_ROLES, *ORDER_READER_ROLES)
 
@@ -53,9 +64,13 @@ def order_list(*, user, status: str = "", engineer=None, search: str = "") -> Qu
     if engineer is not None:
         queryset = queryset.filter(engineer=engineer)
     if search:
-        queryset = queryset.filter(
+        condition = (
             Q(ticket__number__iexact=search) | Q(ticket__customer__name__icontains=search) | Q(site_address__icontains=search)
         )
+        code_pk = order_code_pk(search)
+        if code_pk is not None:
+            condition |= Q(pk=code_pk)
+        queryset = queryset.filter(condition)
     return queryset.order_by("-requested_at", "-id")
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("start/", core_views.start, name="start"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("search/", core_views.search, name="search"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("notifications/read/", core_views.notification_read, name="notification_read"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

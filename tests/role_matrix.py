@@ -130,12 +130,13 @@ def row(*statuses: int) -> dict[str, int]:
 # request means "not one of your reports".
 # fmt: off
 MATRIX: dict[str, dict[str, int]] = {
-    # --- Start page, notifications, login ----------------------------------------------------------
+    # --- Start page, notifications, search, login --------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin
     "home":                                  row(302, 302, 302, 302, 302, 302, 302, 302),
     "start":                                 row(302, 200, 200, 200, 200, 200, 200, 200),
     "healthz":                               row(200, 200, 200, 200, 200, 200, 200, 200),
     "notifications":                         row(302, 200, 200, 200, 200, 200, 200, 200),
+    "search":                                row(302, 200, 200, 200, 200, 200, 200, 200),
     "notification_read":                     row(302, 302, 302, 302, 302, 302, 302, 302),
     "login":                                 row(200, 302, 302, 302, 302, 302, 302, 302),
     "logout":                                row(302, 302, 302, 302, 302, 302, 302, 302),

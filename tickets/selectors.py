@@ -121,6 +121,16 @@ def ticket_search_filter(text: str) -> Q:
     return Q(subject__icontains=text) | Q(description__icontains=text) | Q(customer_id__in=customer_ids)
 
 
+def installation_search(*, search: str) -> QuerySet[Installation]:
+    """Installations whose serial / licence number contains ``search``, with customer and product
+    (the global search, issue 17; an installation is shown on its customer's page)."""
+    return (
+        Installation.objects.filter(serial_number__icontains=search.strip())
+        .select_related("customer", "product")
+        .order_by("serial_number")
+    )
+
+
 def contract_in_force(
     *, customer: Customer, installation: Installation | None, on: datetime.date
 ) -> ServiceContract | None:

@@ -26,3 +26,13 @@ def month_chosen(data) -> tuple[MonthForm, datetime.date]:
     if form.is_valid() and form.cleaned_data["month"]:
         month = month_start(form.cleaned_data["month"])
     return form, month
+
+
+# Longer search input is refused (400): no name, number or phone is that long.
+SEARCH_MAX_LENGTH = 100
+
+
+class SearchForm(forms.Form):
+    """The top bar's search box (issue 17). NUL characters and over-long input make it invalid."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)

@@ -51,6 +51,29 @@ def start(request):
 
 
 @require_GET
+def search(request):
+    """The top bar's search (issue 17): an exact ticket number or order code the user may open goes
+    straight to it; anything else lists the matches per kind the user's roles open."""
+    from .forms import SearchForm
+    from .search import search_exact_url, search_groups, search_kinds_for
+
+    form = SearchForm(request.GET)
+    valid = form.is_valid()
+    text = form.cleaned_data["q"] if valid else ""
+    if text:
+        target = search_exact_url(user=request.user, text=text)
+        if target is not None:
+            return redirect(target)
+    context = {
+        "form": form,
+        "search_query": text,
+        "groups": search_groups(user=request.user, text=text),
+        "kinds": search_kinds_for(request.user),
+    }
+    return render(request, "core/search.html", context, status=200 if valid else 400)
+
+
+@require_GET
 def notification_list(request):
     from django.core.paginator import Paginator
 

@@ -17,6 +17,12 @@
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { closeGroups(null); }
+    // "/" anywhere but in a field jumps to the top bar's search box (issue 17).
+    var field = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+    if (event.key === "/" && !field && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      var search = document.getElementById("global-search");
+      if (search) { event.preventDefault(); search.focus(); search.select(); }
+    }
   });
   // The menu is served open (so it works without JavaScript); on phones it folds away into
   // a <details> until tapped, on wide screens it stays open.
