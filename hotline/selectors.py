@@ -174,6 +174,33 @@ def my_callbacks(*, user, limit: int = 100) -> dict:
     }
 
 
+def agent_queue(*, user, now, limit: int = 5) -> dict:
+    """Issue 17: what waits for the agent beside the call screen, in four queries whatever the data:
+    their open promised call-backs (HL-11, soonest first), their open tickets (earliest running SLA
+    deadline first) and the counts behind both lists, plus the open tickets nobody owns yet."""
+    from django.db.models import Count, F, Q
+
+    from tickets.selectors import ticket_list
+
+    from .models import CallbackPromise
+
+    promises = CallbackPromise.objects.filter(owner=user, done_at__isnull=True)
+    tickets = ticket_list(user=user).open()
+    counts = tickets.order_by().aggregate(
+        mine=Count("pk", filter=Q(assignee=user)), unassigned=Count("pk", filter=Q(assignee__isnull=True))
+    )
+    return {
+        "promises": list(promises.select_related("ticket", "call__contact").order_by("due_at", "id")[:limit]),
+        "promises_open": promises.count(),
+        "tickets": list(
+            tickets.filter(assignee=user).order_by(F("next_due_at").asc(nulls_last=True), "-created_at")[:limit]
+        ),
+        "tickets_open": counts["mine"],
+        "unassigned_open": counts["unassigned"],
+        "now": now,
+    }
+
+
 # --- Statistics (HL-5, GN-6) -----------------------------------------------------------------------------
 
 

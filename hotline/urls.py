@@ -11,6 +11,7 @@ urlpatterns = [
     path("call/phrases/", views.phrase_check, name="phrases"),
     path("call/incoming/", views.incoming, name="incoming"),
     path("call/seat/", views.seat_sign_in_view, name="seat_sign_in"),
+    path("call/my-queue/", views.my_queue, name="my_queue"),
     path("calls/", views.call_list, name="call_list"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("queue/", views.queue, name="queue"),

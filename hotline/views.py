@@ -143,7 +143,24 @@ def call_screen(request):
             CallLog.objects.select_related("customer__region", "contact"), pk=pk_or_404(request.GET["call"]), outcome=""
         )
     form = _fresh_form(request, now, call)
-    return render(request, "hotline/call.html", {**_call_context(request, form, now), **_script(request, now), "call": call})
+    return render(
+        request,
+        "hotline/call.html",
+        {
+            **_call_context(request, form, now),
+            **_script(request, now),
+            "call": call,
+            "queue": selectors.agent_queue(user=request.user, now=now),
+        },
+    )
+
+
+@require_GET
+@role_required(*CALL_ROLES)
+def my_queue(request):
+    """Issue 17: the agent's queue panel of the call screen, refreshed by htmx every minute."""
+    now = timezone.now()
+    return render(request, "hotline/_my_queue.html", {"queue": selectors.agent_queue(user=request.user, now=now)})
 
 
 @require_GET

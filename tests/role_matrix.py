@@ -313,6 +313,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # --- Hotline -----------------------------------------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin
     "hotline:call":                          row(302, 200, 200, 403, 403, 403, 403, 200),
+    "hotline:my_queue":                      row(302, 200, 200, 403, 403, 403, 403, 200),
     "hotline:lookup":                        row(302, 200, 200, 403, 403, 403, 403, 200),
     "hotline:checklist":                     row(302, 200, 200, 403, 403, 403, 403, 200),
     "hotline:phrases":                       row(302, 200, 200, 403, 403, 403, 403, 200),
