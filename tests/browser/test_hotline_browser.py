@@ -17,7 +17,7 @@ from hotline import services
 from hotline.models import CallLog, Outcome
 from hotline.roster.services import seat_sign_in
 from hotline.roster.tests.factories import SeatFactory
-from hotline.tests.factories import checklist_for, known_caller
+from hotline.tests.factories import checklist_for, intake_for, known_caller
 from staff.roles import Role
 from staff.tests.factories import TEST_PASSWORD, UserFactory
 from tickets.models import Customer
@@ -251,3 +251,31 @@ def test_hl14_forbidden_phrase_warning_follows_every_edit(live_server, page):
     hint.locator(".message.warning").wait_for()
     assert phrase in hint.inner_text()
     assert not page.evaluate("window.__targetError === true") and not errors
+
+
+def test_hl11_agent_lands_on_the_call_screen_with_their_queue(live_server, page):
+    """Issue 17: beside the call form the agent sees their promised call-backs and open tickets,
+    and a call-back promised on this screen joins the queue without a reload."""
+    from tickets.care.tests import factories as care
+
+    agent = UserFactory(username="wangfang", full_name="王芳", roles=[Role.AGENT])
+    ticket = care.ticket(assignee=agent, now=timezone.now())
+    login(page, live_server, "wangfang", TEST_PASSWORD)
+    assert page.url == f"{live_server.url}/hotline/call/"
+    queue = page.locator("#my-queue")
+    assert ticket.number in queue.inner_text()
+    assert "No call-back is waiting" in queue.inner_text()
+    # A call-back promised in another tab shows at the next refresh of the panel (htmx, every minute).
+    services.call_log_submit(
+        agent=agent,
+        outcome=Outcome.CALLBACK,
+        intake=intake_for(known_caller(), started_at=timezone.now()),
+        details={"callback_owner": agent, "callback_due_at": timezone.now() + datetime.timedelta(hours=2),
+                 "callback_note": "复现卡纸"},
+        now=timezone.now(),
+    )  # fmt: skip
+    page.evaluate(
+        "htmx.ajax('GET', document.querySelector('#my-queue').getAttribute('hx-get'), {target: '#my-queue', swap: 'outerHTML'})"
+    )
+    page.wait_for_function("!document.querySelector('#my-queue').innerText.includes('No call-back is waiting')")
+    assert "Promised call-backs 1" in " ".join(page.locator("#my-queue").inner_text().split())
