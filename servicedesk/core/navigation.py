@@ -17,7 +17,7 @@ NAV_GROUPS = {
     "hotline": (_("Hotline"), 20),
     "onsite": (_("On-site"), 30),
     "care": (_("Customer care"), 40),
-    "knowledge": (_("Requests & knowledge"), 50),
+    "knowledge": (_("Remote service"), 50),  # RM: change requests, knowledge base, documents
     "training": (_("Training"), 60),
     "staff": (_("Staff"), 70),
 }

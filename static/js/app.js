@@ -4,7 +4,7 @@
   // Close the mobile menu when a link inside it is followed; one drop-down group open at a time;
   // a click outside or Escape closes the open group.
   function closeGroups(except) {
-    document.querySelectorAll(".nav-group details[open]").forEach(function (d) {
+    document.querySelectorAll(".nav-group details[open], details.user-menu[open]").forEach(function (d) {
       if (d !== except) { d.removeAttribute("open"); }
     });
   }
@@ -13,7 +13,7 @@
     if (link && !window.matchMedia("(min-width: 800px)").matches) {
       document.getElementById("main-menu").removeAttribute("open");
     }
-    closeGroups(event.target.closest(".nav-group details"));
+    closeGroups(event.target.closest(".nav-group details, details.user-menu"));
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { closeGroups(null); }

@@ -48,11 +48,22 @@ def test_the_menu_bar_is_one_row_at_1280_px(live_server, browser, language):
     from staff.roles import Role
     from staff.tests.factories import TEST_PASSWORD, UserFactory
 
-    UserFactory(username="all", roles=list(Role.values), is_staff=True)  # the longest bar there is
+    # The longest bar there is: every role, admin, a long name.
+    UserFactory(username="all", full_name="欧阳建国 Ouyang Jianguo", roles=list(Role.values), is_staff=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
     login(page, live_server, "all", TEST_PASSWORD)
     tops = page.evaluate("[...document.querySelectorAll('.nav-bar > li')].map(li => li.getBoundingClientRect().top)")
     assert len(tops) >= 5 and len(set(tops)) == 1, tops
+    # The whole top bar is one row: brand, menu, search, bell and the user's menu side by side.
+    bar = page.evaluate(
+        "[...document.querySelectorAll('.topbar .brand, .topbar .nav-bar > li, .topbar-search, .topbar-end > *')]"
+        ".filter(e => e.offsetParent).map(e => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; })"
+    )
+    assert max(bar) - min(bar) < 12, bar
+    # Language and log-out are one click away in the user's menu.
+    page.click(".user-menu > summary")
+    assert page.locator("#language-select").is_visible()
+    assert page.locator(".user-menu button[type=submit]").is_visible()
     context.close()
