@@ -66,7 +66,10 @@ class OrderRequestForm(IdempotentFormMixin, WindowFormMixin, forms.Form):
         label=_("Site address"), max_length=300, required=False, help_text=_("Empty: the installation's or customer's address.")
     )
     offered_by = forms.DateField(
-        label=_("Visit offered by"), required=False, widget=DateInput(), help_text=_("Within three days of the call.")  # HL-6
+        label=_("Visit offered by"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Within three days of the call. Leave empty when the window below is agreed: its first day counts."),  # HL-6
     )
     agreed_start = local_datetime_field(_("Agreed visit from"), required=False)
     agreed_end = local_datetime_field(_("Agreed visit until"), required=False)

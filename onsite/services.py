@@ -237,7 +237,8 @@ def service_order_request(
     ``contact`` defaults to the ticket's contact, ``site_address`` to the installation's or the
     customer's address. ``offered_by`` is the date the agent offered (HL-6: within three days of the
     call, setting ``ONSITE_OFFER_DAYS``); ``agreed_start``/``agreed_end`` the window the customer
-    agreed, if any (both or neither). Starts the ticket's ``onsite_arrangement`` (HL-6, 24 h; kept
+    agreed, if any (both or neither). With a window and no offered date, the window's first local
+    day is the offered date. Starts the ticket's ``onsite_arrangement`` (HL-6, 24 h; kept
     as it is when the hotline started it already), ``dispatch`` and ``arrive`` clocks (OS-8), all
     counted from the call (the ticket's opening). One open order per ticket: a second request is
     refused with a ``ValidationError``. Service managers are notified that a visit awaits approval.
@@ -248,13 +249,18 @@ def service_order_request(
     contact = contact or ticket.contact
     if contact is not None and contact.customer_id != ticket.customer_id:
         raise ValidationError({"contact": _("This contact belongs to another customer.")})
+    # HL-6 (issue 17): an agreed window is the offer; its first day is the offered date, so the
+    # agent does not type the date a second time.
+    offered_field = "offered_by"
+    if offered_by is None and agreed_start is not None:
+        offered_by, offered_field = timezone.localdate(agreed_start), "agreed_start"
     problem_text = policies.offered_date_problem(
         offered_by=offered_by,
         called_on=timezone.localdate(ticket.created_at),
         max_days=settings.SERVICEDESK["ONSITE_OFFER_DAYS"],
     )
     if problem_text:
-        raise ValidationError({"offered_by": problem_text})
+        raise ValidationError({offered_field: problem_text})
     window = policies.window_problem(start=agreed_start, end=agreed_end, required=False)
     if window:
         raise ValidationError({"agreed_end": window})

@@ -71,6 +71,26 @@ def test_hl6_offered_date_more_than_three_days_after_the_call_is_refused():
     assert not ServiceOrder.objects.exists()
 
 
+def test_hl6_agreed_window_is_the_offer_when_no_date_is_typed():
+    ticket = visit_ticket(now=NOW)
+    start = NOW + datetime.timedelta(days=1)
+    order = services.service_order_request(
+        ticket=ticket, requested_by=ticket.created_by, problem="x",
+        agreed_start=start, agreed_end=start + datetime.timedelta(hours=2), now=NOW,
+    )  # fmt: skip
+    assert order.offered_by == start.date()
+    # A window four days out is refused on the window's start, where the agent typed it.
+    other = visit_ticket(now=NOW)
+    late = NOW + datetime.timedelta(days=4)
+    with pytest.raises(ValidationError) as refused:
+        services.service_order_request(
+            ticket=other, requested_by=other.created_by, problem="x",
+            agreed_start=late, agreed_end=late + datetime.timedelta(hours=2), now=NOW,
+        )  # fmt: skip
+    assert "agreed_start" in refused.value.error_dict
+    assert not ServiceOrder.objects.filter(ticket=other).exists()
+
+
 def test_hl6_approval_with_agreed_window_meets_the_arrangement_clock_started_by_the_hotline():
     ticket = visit_ticket(now=NOW)
     from tickets.sla import services as sla
