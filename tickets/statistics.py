@@ -23,6 +23,12 @@ from .models import Ticket
 from .models.tickets import Channel
 
 
+def sla_met_percent(*, on_time: int, breached: int) -> float | None:
+    """GN-6: the share of finished deadlines met on time, in percent (None when none finished)."""
+    finished = on_time + breached
+    return round(100 * on_time / finished, 1) if finished else None
+
+
 @dataclass
 class Row:
     """One line of the table: an engineer, a team or the whole centre."""
@@ -41,8 +47,7 @@ class Row:
 
     @property
     def sla_percent(self) -> float | None:
-        finished = self.clocks_on_time + self.clocks_breached
-        return round(100 * self.clocks_on_time / finished, 1) if finished else None
+        return sla_met_percent(on_time=self.clocks_on_time, breached=self.clocks_breached)
 
     @property
     def satisfaction_percent(self) -> float | None:
@@ -175,7 +180,7 @@ class TrendMonth:
 
     @property
     def sla_percent(self) -> float | None:
-        return Row(label="", clocks_on_time=self.clocks_on_time, clocks_breached=self.clocks_breached).sla_percent
+        return sla_met_percent(on_time=self.clocks_on_time, breached=self.clocks_breached)
 
     @property
     def satisfaction_percent(self) -> float | None:
