@@ -33,14 +33,9 @@ LONG_NAME = "上海浦东新区第一人民医院信息中心 Shanghai Pudong Fi
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-US"
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def phone(phone_page):
+    """conftest's 375 px phone page."""
+    return phone_page
 
 
 def page_size(page) -> dict:
