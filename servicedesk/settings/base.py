@@ -41,8 +41,15 @@ INSTALLED_APPS = [
     "simple_history",
     # Login throttling: failed attempts per username and per address, lockouts listed in admin.
     "axes",
+    # REST API under /api/v1/ with its OpenAPI schema (issue 15, docs/api.md).
+    "rest_framework",
+    "drf_spectacular",
+    # Spreadsheet import (dry-run preview) and .xlsx export of lists (issue 15).
+    "import_export",
     # ours
     "servicedesk.core",
+    "servicedesk.api",
+    "servicedesk.webhooks",
     "staff",
     "tickets",
     "tickets.remote",
