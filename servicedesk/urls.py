@@ -19,6 +19,8 @@ urlpatterns = [
     # The language switch also works on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # REST API, its OpenAPI schema and docs (issue 15, docs/api.md).
+    path("api/", include("servicedesk.api.urls")),
     path("tickets/", include("tickets.urls")),
     path("customers/", include("tickets.customer_urls")),
     path("staff/", include("staff.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # REST API under /api/v1/ with its OpenAPI schema (issue 15, docs/api.md).
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Spreadsheet import (dry-run preview) and .xlsx export of lists (issue 15).
     "import_export",
     # ours
@@ -253,6 +254,49 @@ LOGGING = {
         # One INFO line per e-mail from the log backend; LOG_LEVEL=DEBUG adds the full text.
         "servicedesk.mail": {"level": env("MAIL_LOG_LEVEL", default="INFO")},
     },
+}
+
+# --- REST API (issue 15, docs/api.md) ---------------------------------------------------------------
+# Deny by default: every API view names its roles (servicedesk.api.permissions.HasRole); a view
+# that names none admits nobody. Tokens (hashed at rest) or the browser session (with CSRF).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "servicedesk.api.authentication.TokenAuthentication",
+        "servicedesk.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["servicedesk.api.permissions.HasRole"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "servicedesk.api.throttling.TokenRateThrottle",
+        "servicedesk.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_THROTTLE_RATE", default="600/min"),
+        "anonymous": env("API_ANONYMOUS_THROTTLE_RATE", default="30/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "servicedesk.api.pagination.Cursor",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "EXCEPTION_HANDLER": "servicedesk.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "servicedesk API",
+    "DESCRIPTION": "The service centre's REST API, version 1. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # --- django-filter ----------------------------------------------------------------------------------
