@@ -331,6 +331,35 @@ MATRIX: dict[str, dict[str, int]] = {
 # fmt: on
 
 
+# The REST API (issue 15, docs/api.md), "METHOD api:<route name>": each identity with a token of
+# its own (anonymous: none, so 401). Detail routes name someone else's object; POSTs carry an empty
+# body, so 400 means "this role may, and the body is refused". Read 403 and 404 as above.
+# fmt: off
+API_MATRIX: dict[str, dict[str, int]] = {
+    "GET api:contact-detail":                row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:contact-list":                  row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:contract-detail":               row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:contract-list":                 row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:customer-detail":               row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:customer-list":                 row(401, 200, 200, 200, 403, 200, 403, 200),
+    "POST api:customer-list":                row(401, 400, 400, 400, 403, 403, 403, 400),
+    "GET api:installation-detail":           row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:installation-list":             row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:sla-clock-detail":              row(401, 200, 200, 200, 404, 200, 403, 200),
+    "GET api:sla-clock-list":                row(401, 200, 200, 200, 200, 200, 403, 200),
+    "POST api:ticket-assign":                row(401, 400, 400, 400, 404, 403, 403, 400),
+    "GET api:ticket-clocks":                 row(401, 200, 200, 200, 404, 200, 403, 200),
+    "GET api:ticket-comments":               row(401, 200, 200, 200, 404, 200, 403, 200),
+    "POST api:ticket-comments":              row(401, 400, 400, 400, 404, 400, 403, 400),
+    "GET api:ticket-detail":                 row(401, 200, 200, 200, 404, 200, 403, 200),
+    "GET api:ticket-events":                 row(401, 200, 200, 200, 404, 200, 403, 200),
+    "GET api:ticket-list":                   row(401, 200, 200, 200, 200, 200, 403, 200),
+    "POST api:ticket-list":                  row(401, 400, 400, 400, 400, 403, 403, 400),
+    "POST api:ticket-transition":            row(401, 400, 400, 400, 404, 403, 403, 400),
+}
+# fmt: on
+
+
 def format_row(name: str, statuses: dict[str, int]) -> str:
     """One line of MATRIX for ``statuses`` (what the test prints for a new or changed URL)."""
     cells = ", ".join(f"{statuses[identity]:>3}" for identity in IDENTITIES)
@@ -348,6 +377,14 @@ def markdown() -> str:
         method = "POST" if name in POST_ONLY else "GET"
         cells = " | ".join(str(statuses[identity]) for identity in IDENTITIES)
         lines.append(f"| `{name}` | {method} | {cells} |")
+    lines += [
+        "",
+        "| API route | " + " | ".join(IDENTITIES) + " |",
+        "|---|" + "---|" * len(IDENTITIES),
+    ]
+    for name, statuses in API_MATRIX.items():
+        cells = " | ".join(str(statuses[identity]) for identity in IDENTITIES)
+        lines.append(f"| `{name}` | {cells} |")
     return "\n".join(lines)
 
 

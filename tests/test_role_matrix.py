@@ -36,7 +36,8 @@ pytestmark = pytest.mark.django_db
 # Tuesday 10 March 2026, 10:00 in Shanghai: a working day; the demo is built for this moment and
 # every request is answered at it.
 NOW = datetime.datetime(2026, 3, 10, 2, 0, tzinfo=datetime.UTC)
-SKIPPED_PREFIXES = ("admin/",)
+# The API has its own matrix (API_MATRIX, tested below with tokens): its routes are DRF regexes.
+SKIPPED_PREFIXES = ("admin/", "api/")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -323,3 +324,93 @@ def test_admin_sends_everyone_but_staff_to_its_login(world):
             response = world.client(identity).get(page)
             assert response.status_code == 302, (identity, page)
             assert response["Location"].startswith(logins), (identity, page, response["Location"])
+
+
+# --- The API (issue 15): the same identities, with a token each, against API_MATRIX ---------------
+
+# Router basename -> the key in ``World.ids`` of the object a detail URL names (someone else's).
+API_OBJECTS = {
+    "customer": "customer",
+    "ticket": "ticket",
+    "contract": "contract",
+    "order": "order",
+    "call": "call",
+    "callback": "callback",
+    "complaint": "complaint",
+    "faq": "faq_entry",
+}
+
+
+def api_routes() -> list[tuple[str, str, str, str]]:
+    """(method, "api:<name>", regex, basename) for every method of every API route."""
+    from servicedesk.api.urls import router
+
+    routes = []
+    for prefix, viewset, basename in router.registry:
+        for pattern in router.get_routes(viewset):
+            name = f"api:{pattern.name.format(basename=basename)}"
+            for method in pattern.mapping:
+                if hasattr(viewset, pattern.mapping[method]):
+                    routes.append((method.upper(), name, prefix, basename))
+    return sorted(set(routes))
+
+
+API_ROUTES = api_routes()
+
+
+def _api_ids(world) -> dict:
+    from tickets.models import Contact, Installation, Ticket
+    from tickets.sla.models import SLAClock
+
+    ticket = Ticket.objects.get(number=world.ids["ticket"])
+    return {
+        **{basename: world.ids[key] for basename, key in API_OBJECTS.items() if key in world.ids},
+        "contact": Contact.objects.filter(customer=ticket.customer_id).order_by("pk").first().pk,
+        "installation": Installation.objects.order_by("pk").first().pk,
+        "sla-clock": SLAClock.objects.filter(ticket=ticket).order_by("pk").first().pk,
+    }
+
+
+def test_every_api_route_has_a_row_in_the_api_matrix():
+    keys = {f"{method} {name}" for method, name, _prefix, _basename in API_ROUTES}
+    missing = sorted(keys - set(role_matrix.API_MATRIX))
+    stale = sorted(set(role_matrix.API_MATRIX) - keys)
+    assert not missing, f"API routes without a row in tests/role_matrix.py API_MATRIX: {missing}"
+    assert not stale, f"API_MATRIX rows for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda route: f"{route[0]} {route[1]}")
+def test_api_role_matrix(route, world):
+    """GN-7 over the API: each identity's token gets the status API_MATRIX names (anonymous: no
+    token, 401); detail URLs name someone else's object, so a scoped role gets 404; POSTs send
+    an empty body (400 for roles that may)."""
+    from rest_framework.test import APIClient
+
+    from servicedesk.api import services as api_services
+    from staff.models import User
+
+    method, name, _prefix, basename = route
+    ids = _api_ids(world)
+    kwargs = {}
+    if name.endswith("-detail") or not name.endswith("-list"):
+        lookup = "number" if basename == "ticket" else "pk"
+        kwargs = {lookup: ids[basename]}
+    url = reverse(name, kwargs=kwargs)
+    statuses = {}
+    with transaction.atomic():
+        for identity in role_matrix.IDENTITIES:
+            client = APIClient(raise_request_exception=False)
+            if identity != role_matrix.ANONYMOUS:
+                user = User.objects.get(username=f"matrix-{identity}")
+                _token, raw = api_services.api_token_create(user=user, name="matrix")
+                client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+            with transaction.atomic():
+                response = client.generic(method, url, "{}", content_type="application/json")
+                transaction.set_rollback(True)
+            statuses[identity] = response.status_code
+            assert response.status_code < 500, f"{method} {url} as {identity}: {response.content[:500]!r}"
+            assert "error" in response.json() or response.status_code < 400, (method, url, identity)
+        transaction.set_rollback(True)
+    expected = role_matrix.API_MATRIX.get(f"{method} {name}")
+    observed = role_matrix.format_row(f"{method} {name}", statuses)
+    assert statuses == expected, f"{method} {url}: expected {expected}\nobserved:\n{observed}"

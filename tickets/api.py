@@ -5,6 +5,7 @@ services (``ticket_create``, ``ticket_transition``, ...), so GN-1 numbering, HL-
 lookup and the OS-8 SLA clocks apply exactly as they do for the desk."""
 
 import django_filters
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -28,6 +29,10 @@ from .sla.models import SLAClock
 errors.register(TransitionNotAllowed, http_status=status.HTTP_409_CONFLICT, code="transition_not_allowed")
 
 CUSTOMER_EDIT_ROLES = (Role.AGENT, Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN)
+
+
+# A ticket's own sub-resources: not filtered or paged like the ticket list.
+NOT_A_LIST = {"filter_backends": [], "pagination_class": None}
 
 
 class ByName(Cursor):
@@ -232,11 +237,11 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.ticket_list(user=self.request.user)
 
-    def _fresh(self, number: str) -> Ticket:
-        return self.get_queryset().get(number=number)
-
     def _answer(self, ticket: Ticket, code=status.HTTP_200_OK) -> Response:
-        return Response(TicketSerializer(self._fresh(ticket.number), context=self.get_serializer_context()).data, status=code)
+        """The ticket as the caller sees it now (with its next deadline). A ticket an engineer
+        opened for someone else is answered once, as created, and is not visible afterwards."""
+        fresh = self.get_queryset().filter(number=ticket.number).first() or ticket
+        return Response(TicketSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request, *args, **kwargs):
         serializer = TicketCreateSerializer(data=request.data)
@@ -246,11 +251,11 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             scope="tickets.create",
             create=lambda: services.ticket_create(created_by=request.user, **serializer.validated_data),
             url_of=lambda ticket: reverse("api:ticket-detail", args=[ticket.number]),
-            replay=lambda url: self._fresh(url_kwargs(url)["number"]),
+            replay=lambda url: get_object_or_404(self.get_queryset(), number=url_kwargs(url)["number"]),
         )
         return self._answer(ticket, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], **NOT_A_LIST)
     def transition(self, request, number=None):
         ticket = self.get_object()
         serializer = TransitionSerializer(data=request.data)
@@ -258,7 +263,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         ticket = services.ticket_transition(ticket=ticket, actor=request.user, **serializer.validated_data)
         return self._answer(ticket)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], **NOT_A_LIST)
     def assign(self, request, number=None):
         ticket = self.get_object()
         serializer = AssignSerializer(data=request.data)
@@ -266,7 +271,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         ticket = services.ticket_assign(ticket=ticket, assignee=serializer.validated_data["assignee"], actor=request.user)
         return self._answer(ticket)
 
-    @action(detail=True, methods=["get", "post"], url_path="comments", url_name="comments")
+    @action(detail=True, methods=["get", "post"], url_path="comments", url_name="comments", **NOT_A_LIST)
     def comment(self, request, number=None):
         """GET: the ticket's comments; POST: add one (counts as a response, OS-8)."""
         ticket = self.get_object()
@@ -284,13 +289,13 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(TicketEventSerializer(event).data, status=status.HTTP_201_CREATED if created else 200)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **NOT_A_LIST)
     def events(self, request, number=None):
         """The ticket's timeline, oldest first."""
         ticket = self.get_object()
         return Response(TicketEventSerializer(selectors.ticket_timeline(ticket=ticket), many=True).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **NOT_A_LIST)
     def clocks(self, request, number=None):
         """The ticket's SLA clocks (OS-8), open ones first."""
         ticket = self.get_object()

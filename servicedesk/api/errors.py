@@ -7,7 +7,9 @@ the same ones the web forms show) becomes a 400; a refusal an app registers with
 (e.g. a status change the transition table does not allow) its own status. Nothing the client
 sends becomes a 500."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -42,6 +44,10 @@ def exception_handler(exc, context):
     for exc_class, (http_status, code) in _REFUSALS.items():
         if isinstance(exc, exc_class):
             return Response(_body(http_status, code, str(getattr(exc, "message", exc))), status=http_status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             fields = {name: [str(m) for m in errors] for name, errors in exc.message_dict.items()}
