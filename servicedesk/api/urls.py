@@ -16,6 +16,10 @@ API_MODULES = (
     "tickets.api",
     "tickets.contracts.api",
     "tickets.sla.api",
+    "tickets.care.api",
+    "tickets.remote.api",
+    "hotline.api",
+    "onsite.api",
     # helper modules are added as they land
 )
 

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from servicedesk.core.dates import add_months, local_midnight, month_bounds, mon
 
 from . import policies
 from .models import (
+    Answer,
     AttemptOutcome,
     Callback,
     CallbackAttempt,
@@ -27,12 +28,13 @@ from .models import (
 
 def callback_queue(*, filters: dict | None = None, today: datetime.date | None = None) -> QuerySet[Callback]:
     """CB-1: the specialist's queue. ``due``: "today", "overdue", "due" (today or earlier), "all";
-    ``status``: open (default) or done; ``channel``; ``search`` (customer, contact, phone, ticket)."""
+    ``status``: open (default), done or "all"; ``channel``; ``search`` (customer, contact, phone, ticket)."""
     filters = filters or {}
     today = today or timezone.localdate()
     queryset = Callback.objects.select_related("customer", "contact", "engineer", "ticket")
     status = filters.get("status") or CallbackStatus.OPEN
-    queryset = queryset.filter(status=status)
+    if status != "all":
+        queryset = queryset.filter(status=status)
     due = filters.get("due") or ""
     if due == "today":
         queryset = queryset.filter(due_date=today)
@@ -57,6 +59,21 @@ def callback_queue(*, filters: dict | None = None, today: datetime.date | None =
 def callback_detail_queryset() -> QuerySet[Callback]:
     return Callback.objects.select_related(
         "customer", "contact", "engineer", "ticket", "template", "complaint", "escalation_ticket", "service_order", "training_plan"
+    )
+
+
+def callback_answers_prefetch() -> Prefetch:
+    """A callback's survey answers with their questions, in one query for a whole page."""
+    return Prefetch("response__answers", queryset=Answer.objects.select_related("question"))
+
+
+def survey_response_list() -> QuerySet[SurveyResponse]:
+    """CB-1, CB-5: survey answers, newest first, with the callback's ticket, the engineer and the
+    answers per question (two queries per page)."""
+    return (
+        SurveyResponse.objects.select_related("callback__ticket", "engineer")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("question")))
+        .order_by("-answered_at", "-id")
     )
 
 
