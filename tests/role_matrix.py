@@ -336,6 +336,20 @@ MATRIX: dict[str, dict[str, int]] = {
 # body, so 400 means "this role may, and the body is refused". Read 403 and 404 as above.
 # fmt: off
 API_MATRIX: dict[str, dict[str, int]] = {
+    "GET api:call-detail":                   row(401, 200, 200, 200, 403, 403, 403, 200),
+    "GET api:call-list":                     row(401, 200, 200, 200, 403, 403, 403, 200),
+    "GET api:callback-detail":               row(401, 403, 403, 200, 403, 200, 403, 200),
+    "GET api:callback-list":                 row(401, 403, 403, 200, 403, 200, 403, 200),
+    "GET api:complaint-detail":              row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:complaint-list":                row(401, 200, 200, 200, 403, 200, 403, 200),
+    "GET api:faq-detail":                    row(401, 200, 200, 200, 200, 200, 403, 200),
+    "GET api:faq-list":                      row(401, 200, 200, 200, 200, 200, 403, 200),
+    "GET api:order-detail":                  row(401, 200, 200, 200, 404, 200, 403, 200),
+    "GET api:order-list":                    row(401, 200, 200, 200, 200, 200, 403, 200),
+    "POST api:order-approve":                row(401, 403, 409, 409, 403, 403, 403, 409),
+    "POST api:order-dispatch":               row(401, 403, 400, 400, 403, 403, 403, 400),
+    "GET api:survey-response-detail":        row(401, 403, 200, 200, 403, 200, 403, 200),
+    "GET api:survey-response-list":          row(401, 403, 200, 200, 403, 200, 403, 200),
     "GET api:contact-detail":                row(401, 200, 200, 200, 403, 200, 403, 200),
     "GET api:contact-list":                  row(401, 200, 200, 200, 403, 200, 403, 200),
     "GET api:contract-detail":               row(401, 200, 200, 200, 403, 200, 403, 200),

@@ -359,6 +359,7 @@ API_ROUTES = api_routes()
 
 
 def _api_ids(world) -> dict:
+    from tickets.care.models import SurveyResponse
     from tickets.models import Contact, Installation, Ticket
     from tickets.sla.models import SLAClock
 
@@ -368,6 +369,7 @@ def _api_ids(world) -> dict:
         "contact": Contact.objects.filter(customer=ticket.customer_id).order_by("pk").first().pk,
         "installation": Installation.objects.order_by("pk").first().pk,
         "sla-clock": SLAClock.objects.filter(ticket=ticket).order_by("pk").first().pk,
+        "survey-response": SurveyResponse.objects.order_by("pk").first().pk,
     }
 
 
