@@ -1,5 +1,6 @@
 """Webhook subscriptions (edited in admin) and the log of every delivery made to them."""
 
+import datetime
 import secrets
 import uuid
 
@@ -155,6 +156,6 @@ class WebhookDelivery(models.Model):
         return {
             "id": str(self.delivery_id),
             "event": self.event_type,
-            "created_at": self.created_at.isoformat(),
+            "created_at": self.created_at.astimezone(datetime.UTC).isoformat(),
             "data": self.payload,
         }

@@ -158,7 +158,12 @@ def _enqueue(delivery: WebhookDelivery, *, key: str, now: datetime.datetime) -> 
 
 
 def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+    """Dates as ``YYYY-MM-DD``, moments in UTC (``...+00:00``) whatever zone they were made in."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    return value.isoformat()
 
 
 def _ticket(ticket) -> dict[str, Any]:
