@@ -85,3 +85,21 @@ def test_delivery_log_filters_searches_by_id_and_redelivers(admin_client):
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert OutboxMessage.objects.filter(key__startswith=f"webhook:{delivery.pk}:redeliver:").count() == 1
+
+
+def test_list_pages_do_not_query_per_row(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    subscriptions = reverse("admin:webhooks_webhooksubscription_changelist")
+    deliveries = reverse("admin:webhooks_webhookdelivery_changelist")
+    WebhookDeliveryFactory()
+    few = queries(subscriptions), queries(deliveries)
+    for _ in range(10):
+        WebhookDeliveryFactory()
+    assert (queries(subscriptions), queries(deliveries)) == few
