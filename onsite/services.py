@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hotline.selectors import duty_managers_on_shift
 from servicedesk.core import outbox
 from servicedesk.core.services import notification_send
+from servicedesk.webhooks import services as webhooks
 from staff.models import User
 from staff.roles import Role
 from staff.selectors import calendar_load, employee_calendar, engineers_available
@@ -367,6 +368,7 @@ def service_order_assign(*, order: ServiceOrder, engineer, actor, now: datetime.
         previous=previous.pk if previous else None,
     )
     sla.clock_stop(ticket=order.ticket, kind=ClockKind.DISPATCH, at=now)  # OS-8
+    webhooks.order_dispatched_emit(order=order, now=now)  # GN-3, OS-8, issue 15
     # GN-6: the dispatched engineer owns the ticket (statistics, "my open tickets"), and the work
     # has started: a new ticket moves to "In progress" instead of jumping to "Resolved" at the signature.
     ticket_assign(ticket=order.ticket, assignee=engineer, actor=actor, now=now)
@@ -650,6 +652,7 @@ def service_order_sign(
         form_due_at=order.form_due_at.isoformat(),
     )
     care.callback_for_service_order(order=order, now=now)  # CB-1, OS-10: the feedback form arrived
+    webhooks.order_completed_emit(order=order, sign_off=sign_off, now=now)  # OS-4, issue 15
     ticket = order.ticket
     sla.clock_stop(ticket=ticket, kind=ClockKind.RESOLVE, at=now)  # OS-8: solved when the customer signs
     if ticket.status in OPEN_STATUSES:

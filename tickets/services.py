@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicedesk.webhooks import services as webhooks
+
 from .models import Contact, Customer, Installation, Ticket, TicketEvent, TicketSequence
 from .models.tickets import Channel, EventKind, Priority, Status, TicketType
 from .policies import check_transition, format_ticket_number
@@ -97,6 +99,7 @@ def ticket_create(
             data={"to": assignee.pk, "to_name": assignee.display_name},
         )
     sla.ticket_clocks_open(ticket=ticket, at=now)  # OS-8: respond and resolve clocks
+    webhooks.ticket_created_emit(ticket=ticket, now=now)  # GN-1, issue 15
     if ticket.type == TicketType.COMPLAINT:
         from tickets.care.services import complaint_open  # HL-10, CB-6 (the app imports tickets)
 
@@ -200,7 +203,7 @@ def ticket_transition(
         locked.closed_at = None
         locked.reopen_count += 1
     locked.save()
-    ticket_event_record(
+    event = ticket_event_record(
         ticket=locked,
         kind=EventKind.STATUS,
         actor=actor,
@@ -210,6 +213,7 @@ def ticket_transition(
         body=(note or resolution).strip(),
         data={"action": transition.action},
     )
+    webhooks.ticket_status_changed_emit(ticket=locked, event=event, now=now)  # issue 15
     # OS-8: meets respond (and resolve), pauses/resumes clocks for pausing statuses, reopen resumes.
     sla.ticket_status_changed(ticket=locked, action=transition.action, at=now)
     from tickets.care.services import callback_for_ticket  # CB-1 (the app imports tickets)

@@ -42,12 +42,27 @@ HANDLER_MODULES = (
     "servicedesk.core.services",
     "onsite.services",
     "tickets.sla.services",
+    "servicedesk.webhooks.services",
 )
 _loaded = False
 
 
 def _conf(name: str, default):
     return settings.SERVICEDESK.get(name, default)
+
+
+class AttemptFailed(Exception):
+    """Raised by a handler whose attempt failed but must leave a record (an HTTP status, a failure
+    count) that the rollback of its savepoint would otherwise erase.
+
+    The delivery rolls the handler's writes back as for any error, then calls
+    ``record(final=...)`` in its own transaction, next to the row's attempt count and back-off:
+    both are committed together, or neither is. ``final`` is True when this was the last attempt
+    (the row is marked failed). A ``record`` that raises is logged and does not stop the retry."""
+
+    def __init__(self, message: str, *, record: Callable[..., object]):
+        super().__init__(message)
+        self.record = record
 
 
 def handler(topic: str) -> Callable[[Handler], Handler]:
@@ -189,7 +204,10 @@ def _deliver_locked(message: OutboxMessage, *, now: datetime.datetime) -> bool:
             fn(now=now, **message.payload)
     except Exception as exc:  # the handler's error is recorded on the row, retried later
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= _conf("OUTBOX_MAX_ATTEMPTS", 10):
+        final = message.attempts >= _conf("OUTBOX_MAX_ATTEMPTS", 10)
+        if isinstance(exc, AttemptFailed):
+            _record_attempt(exc, message=message, final=final)
+        if final:
             message.status = OutboxMessage.Status.FAILED
             logger.error("outbox: %s failed for good after %s attempts: %s", message.key, message.attempts, exc)
         else:
@@ -201,6 +219,14 @@ def _deliver_locked(message: OutboxMessage, *, now: datetime.datetime) -> bool:
     message.sent_at = now
     message.save(update_fields=["attempts", "status", "sent_at"])
     return True
+
+
+def _record_attempt(exc: AttemptFailed, *, message: OutboxMessage, final: bool) -> None:
+    try:
+        with transaction.atomic():
+            exc.record(final=final)
+    except Exception as record_exc:
+        logger.exception("outbox: %s could not record its failed attempt: %s", message.key, record_exc)
 
 
 @dataclass

@@ -397,4 +397,8 @@ SERVICEDESK = {
     # CTI event times outside [now - past days, now + future minutes] are refused with a 400 (HL-1).
     "HOTLINE_CTI_MAX_PAST_DAYS": env.int("HOTLINE_CTI_MAX_PAST_DAYS", default=7),
     "HOTLINE_CTI_MAX_FUTURE_MINUTES": env.int("HOTLINE_CTI_MAX_FUTURE_MINUTES", default=60),
+    # Outgoing webhooks (docs/webhooks.md, issue 15): a receiver has this many seconds to answer; a
+    # subscription is disabled after this many failed deliveries in a row (admins are notified).
+    "WEBHOOK_TIMEOUT_SECONDS": env.int("WEBHOOK_TIMEOUT_SECONDS", default=5),
+    "WEBHOOK_DISABLE_AFTER_FAILURES": env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10),
 }

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.core.services import absolute_url, notification_send
+from servicedesk.webhooks import services as webhooks
 from staff.roles import Role
 from staff.selectors import calendar_load
 from tickets.models import Ticket
@@ -349,6 +350,7 @@ def survey_answer_record(
         satisfied=satisfied,
         resolved=resolved,
     )
+    webhooks.callback_answered_emit(callback=callback, response=response, now=now)  # CB-1, CB-5, issue 15
     if callback.complaint_id:  # CB-2: the complaint's callback closes it
         Complaint.objects.filter(pk=callback.complaint_id, status=ComplaintStatus.ANSWERED).update(
             status=ComplaintStatus.CLOSED, closed_at=now
@@ -497,6 +499,7 @@ def complaint_open(*, ticket: Ticket, now: datetime.datetime | None = None) -> C
         body=_("Answer and plan due by %(day)s.") % {"day": complaint.due_date.isoformat()},  # CB-6
         complaint=complaint.pk,
     )
+    webhooks.complaint_opened_emit(complaint=complaint, now=now)  # HL-10, CB-6, issue 15
     return complaint
 
 

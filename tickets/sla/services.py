@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from hotline.selectors import duty_managers_on_shift
 from servicedesk.core import outbox
 from servicedesk.core.services import notification_send
+from servicedesk.webhooks import services as webhooks
 from staff.calendars import Calendar, always_open
 from staff.models import WorkCalendar
 from staff.selectors import calendar_load, work_calendar_default
@@ -535,6 +536,7 @@ def clock_warning_notify(*, clock_id: int, now: datetime.datetime) -> bool:
     )
     if clock is None or not clock.is_open:
         return False
+    webhooks.sla_warning_emit(clock=clock, now=now)  # OS-8, issue 15
     responsible = clock.owner or clock.ticket.assignee
     recipients = [responsible] if responsible is not None else list(duty_managers_on_shift(at=now))
     return bool(
@@ -584,6 +586,7 @@ def clock_breach_escalate(*, clock_id: int, now: datetime.datetime) -> bool:
     )
     breach.escalated_at = now
     breach.save(update_fields=["escalated_at"])
+    webhooks.sla_breached_emit(breach=breach, now=now)  # OS-8, issue 15
     return True
 
 
@@ -665,6 +668,7 @@ def _reminder_create(*, contract, step: int, today, assignee, now) -> ContractRe
         key=f"{CONTRACT_NOTICE_TOPIC}:{reminder.pk}",
         now=now,
     )
+    webhooks.contract_expiring_emit(reminder=reminder, now=now)  # CT-2, issue 15
     return reminder
 
 

@@ -123,6 +123,48 @@ def test_a_failing_handler_leaves_nothing_half_written():
     assert not Notification.objects.filter(title="half").exists()
 
 
+def test_attempt_failed_keeps_its_record_while_the_handler_writes_roll_back(settings):
+    """A handler that must remember a failed attempt (webhooks: status code, failure count) raises
+    AttemptFailed: its own writes are rolled back, its record is written with the retry."""
+    from staff.tests.factories import UserFactory
+
+    settings.SERVICEDESK = {**settings.SERVICEDESK, "OUTBOX_MAX_ATTEMPTS": 2}
+    user = UserFactory()
+    finals = []
+
+    def record(*, final):
+        finals.append(final)
+        Notification.objects.create(recipient=user, title=f"attempt {len(finals)}")
+
+    @outbox.handler("test.attempt")
+    def attempt(*, now):
+        Notification.objects.create(recipient=user, title="half")
+        raise outbox.AttemptFailed("HTTP 500", record=record)
+
+    message = outbox.enqueue(topic="test.attempt", payload={}, now=NOW)
+    outbox.deliver(message_id=message.pk, now=NOW)
+    outbox.deliver(message_id=message.pk, now=NOW + datetime.timedelta(minutes=1))
+    message.refresh_from_db()
+    assert finals == [False, True] and message.status == OutboxMessage.Status.FAILED
+    assert "AttemptFailed: HTTP 500" in message.last_error
+    assert sorted(Notification.objects.values_list("title", flat=True)) == ["attempt 1", "attempt 2"]
+
+
+def test_a_failing_record_does_not_stop_the_retry():
+    def record(*, final):
+        raise RuntimeError("the record could not be written")
+
+    @outbox.handler("test.bad_record")
+    def bad(*, now):
+        raise outbox.AttemptFailed("HTTP 500", record=record)
+
+    message = outbox.enqueue(topic="test.bad_record", payload={}, now=NOW)
+    assert outbox.deliver(message_id=message.pk, now=NOW) is False
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING and message.attempts == 1
+    assert message.available_at == NOW + datetime.timedelta(seconds=30)
+
+
 def test_an_unknown_topic_fails_visibly():
     message = outbox.enqueue(topic="nobody.handles.this", payload={})
     outbox.relay()
