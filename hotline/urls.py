@@ -13,6 +13,7 @@ urlpatterns = [
     path("call/seat/", views.seat_sign_in_view, name="seat_sign_in"),
     path("call/my-queue/", views.my_queue, name="my_queue"),
     path("calls/", views.call_list, name="call_list"),
+    path("calls/export.xlsx", views.call_export_xlsx, name="calls_export_xlsx"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("queue/", views.queue, name="queue"),
     path("queue/<int:pk>/done/", views.duty_request_done, name="duty_done"),

@@ -24,11 +24,13 @@ from servicedesk.core.dates import local_midnight
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from servicedesk.core.parsing import pk_or_404, pk_or_none, text_or_empty
+from servicedesk.core.spreadsheets import list_export
 from staff.permissions import role_required
 from tickets.models import Installation
 from tickets.remote.forms import add_service_errors
 
 from .charts import call_charts
+from .exports import CALL_COLUMNS
 from . import cti, forms, policies, selectors, services
 from .apps import CALL_LIST_ROLES, CALL_ROLES, MANAGER_ROLES
 from .models import CallbackPromise, CallLog, DutyRequest
@@ -225,9 +227,8 @@ def seat_sign_in_view(request):
 # --- Calls -------------------------------------------------------------------------------------------------
 
 
-@require_GET
-@role_required(*LIST_ROLES)
-def call_list(request):
+def _filtered_calls(request):
+    """The call list's filters (query string) as a queryset; shared by the list and its export."""
     form = forms.CallFilterForm(request.GET or None)
     filters = {}
     if form.is_valid():
@@ -239,9 +240,26 @@ def call_list(request):
             "start": local_midnight(data["start"]) if data["start"] else None,
             "end": local_midnight(data["end"] + datetime.timedelta(days=1)) if data["end"] else None,
         }
-    page = page_of(request, selectors.call_list(**filters))
+    return form, selectors.call_list(**filters)
+
+
+@require_GET
+@role_required(*LIST_ROLES)
+def call_list(request):
+    form, queryset = _filtered_calls(request)
+    page = page_of(request, queryset)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "hotline/call_list.html", {"form": form, "page": page, "query": query})
+
+
+@require_GET
+@role_required(*LIST_ROLES)
+def call_export_xlsx(request):
+    """Issue 15, GN-7: the filtered call list as .xlsx, audited."""
+    _form, queryset = _filtered_calls(request)
+    return list_export(
+        request, what="hotline:calls_export_xlsx", name="calls", title=_("Calls"), columns=CALL_COLUMNS, queryset=queryset
+    )
 
 
 @require_GET

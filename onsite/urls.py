@@ -7,6 +7,7 @@ app_name = "onsite"
 urlpatterns = [
     path("mine/", views.my_orders, name="mine"),
     path("orders/", views.order_list, name="order_list"),
+    path("orders/export.xlsx", views.order_export_xlsx, name="orders_export_xlsx"),
     path("tickets/<str:number>/request/", views.order_request, name="request"),
     path("orders/<int:pk>/", views.order_detail, name="detail"),
     path("orders/<int:pk>/approve/", views.order_approve, name="approve"),

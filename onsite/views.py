@@ -17,6 +17,7 @@ from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
+from servicedesk.core.spreadsheets import list_export
 from servicedesk.core.uploads import file_response
 from staff.permissions import role_required
 from staff.roles import Role
@@ -24,6 +25,7 @@ from tickets.remote.forms import add_service_errors
 from tickets.selectors import TICKET_DESK_ROLES, ticket_visible_queryset
 
 from . import forms, policies, selectors, services
+from .exports import ORDER_COLUMNS
 from .models import PartUsed
 from .selectors import CALENDAR_ROLES, ORDER_MANAGER_ROLES, ORDER_READER_ROLES, ORDER_REQUEST_ROLES, ORDER_ROLES
 from .signatures import signature_from_data_url
@@ -83,6 +85,14 @@ def order_request(request, number):
 @require_GET
 @role_required(*ORDER_MANAGER_ROLES, *ORDER_READER_ROLES)
 def order_list(request):
+    form, queryset = _filtered_orders(request)
+    page = page_of(request, queryset)
+    return render(request, "onsite/order_list.html", {"form": form, "page": page, "query": _query(request)})
+
+
+def _filtered_orders(request):
+    """The order list's filters (query string) over the orders the user may see; shared by the list
+    and its export (an engineer's export holds their own orders only)."""
     form = forms.OrderFilterForm(request.GET or None)
     filters = {"status": "", "engineer": None, "search": ""}
     if form.is_valid():
@@ -91,8 +101,17 @@ def order_list(request):
             "engineer": form.cleaned_data["engineer"],
             "search": form.cleaned_data["q"].strip(),
         }
-    page = page_of(request, selectors.order_list(user=request.user, **filters))
-    return render(request, "onsite/order_list.html", {"form": form, "page": page, "query": _query(request)})
+    return form, selectors.order_list(user=request.user, **filters)
+
+
+@require_GET
+@role_required(*ORDER_MANAGER_ROLES, *ORDER_READER_ROLES)
+def order_export_xlsx(request):
+    """Issue 15, GN-7: the filtered order list as .xlsx, audited."""
+    _form, queryset = _filtered_orders(request)
+    return list_export(
+        request, what="onsite:orders_export_xlsx", name="onsite-orders", title=_("On-site orders"), columns=ORDER_COLUMNS, queryset=queryset
+    )
 
 
 @require_GET

@@ -219,6 +219,11 @@ def penalty_visible(*, user) -> QuerySet:
     return staff_visible(queryset, user=user)
 
 
+def penalty_mine(*, user) -> QuerySet:
+    """The user's own penalty proposals ("My penalties" and its export), newest first."""
+    return PenaltyProposal.objects.filter(employee=user).select_related("rule", "decided_by")
+
+
 def penalty_awaiting(*, user) -> QuerySet:
     """Undecided proposals ``user`` decides (their reports'; everyone's for a service manager)."""
     queryset = PenaltyProposal.objects.filter(status=PenaltyProposal.Status.PROPOSED).select_related("rule", "employee")

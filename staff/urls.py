@@ -25,6 +25,7 @@ urlpatterns = [
     path("travel/<int:pk>/claim/", travel.claim_new, name="claim_new"),
     path("travel/<int:pk>/claim/decide/", travel.claim_decide, name="claim_decide"),
     path("penalties/", penalties.penalty_list, name="penalty_list"),
+    path("penalties/export.xlsx", penalties.penalty_export_xlsx, name="penalties_export_xlsx"),
     path("penalties/decide/", penalties.penalty_queue, name="penalty_queue"),
     path("penalties/<int:pk>/", penalties.penalty_detail, name="penalty_detail"),
     path("penalties/<int:pk>/confirm/", penalties.penalty_confirm, name="penalty_confirm"),

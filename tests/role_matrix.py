@@ -144,6 +144,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # --- Tickets and customers ---------------------------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin
     "tickets:list":                          row(302, 200, 200, 200, 200, 200, 403, 200),
+    "tickets:export_xlsx":                   row(302, 200, 200, 200, 200, 200, 403, 200),
     "tickets:create":                        row(302, 200, 200, 200, 200, 403, 403, 200),
     "tickets:customer_fields":               row(302, 200, 200, 200, 200, 403, 403, 200),
     "tickets:statistics":                    row(302, 403, 200, 200, 403, 403, 403, 200),
@@ -177,6 +178,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "staff:claim_new":                       row(302, 404, 404, 403, 404, 404, 403, 403),
     "staff:claim_decide":                    row(302, 404, 404, 200, 404, 404, 200, 200),
     "staff:penalty_list":                    row(302, 200, 200, 200, 200, 200, 200, 200),
+    "staff:penalties_export_xlsx":           row(302, 200, 200, 200, 200, 200, 200, 200),
     "staff:penalty_queue":                   row(302, 403, 200, 200, 403, 403, 403, 200),
     "staff:penalty_detail":                  row(302, 404, 404, 200, 404, 404, 200, 200),
     "staff:penalty_confirm":                 row(302, 403, 404, 200, 403, 403, 403, 200),
@@ -258,6 +260,7 @@ MATRIX: dict[str, dict[str, int]] = {
     #                                            anon agent duty  svc   eng   cb    hr   admin
     "onsite:mine":                           row(302, 403, 403, 403, 200, 403, 403, 403),
     "onsite:order_list":                     row(302, 200, 200, 200, 403, 200, 403, 200),
+    "onsite:orders_export_xlsx":             row(302, 200, 200, 200, 403, 200, 403, 200),
     "onsite:request":                        row(302, 200, 200, 200, 404, 403, 403, 200),
     "onsite:detail":                         row(302, 200, 200, 200, 404, 200, 403, 200),
     "onsite:approve":                        row(302, 403, 200, 200, 403, 403, 403, 200),
@@ -283,6 +286,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # --- Callbacks, surveys, complaints ------------------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin
     "care:queue":                            row(302, 403, 403, 200, 403, 200, 403, 200),
+    "care:callbacks_export_xlsx":            row(302, 403, 403, 200, 403, 200, 403, 200),
     "care:callback_detail":                  row(302, 403, 403, 200, 403, 200, 403, 200),
     "care:callback_attempt":                 row(302, 403, 403, 400, 403, 400, 403, 400),
     "care:callback_survey":                  row(302, 403, 403, 400, 403, 400, 403, 400),
@@ -320,6 +324,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "hotline:incoming":                      row(302, 200, 200, 403, 403, 403, 403, 200),
     "hotline:seat_sign_in":                  row(302, 404, 404, 403, 403, 403, 403, 404),
     "hotline:call_list":                     row(302, 200, 200, 200, 403, 403, 403, 200),
+    "hotline:calls_export_xlsx":             row(302, 200, 200, 200, 403, 403, 403, 200),
     "hotline:call_detail":                   row(302, 200, 200, 200, 403, 403, 403, 200),
     "hotline:queue":                         row(302, 403, 200, 200, 403, 403, 403, 200),
     "hotline:duty_done":                     row(302, 403, 302, 302, 403, 403, 403, 302),

@@ -1,8 +1,27 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from .imports import can_import
 from .models import Contact, Customer, Installation, Product, Region, ServiceContract, Ticket, TicketEvent
+from .resources import ContactResource, CustomerResource, InstallationResource, ServiceContractResource
+
+
+class SheetImportMixin(ImportMixin):
+    """Issue 15: "Import" on the change list (.xlsx or .csv, dry-run preview first, see
+    docs/import-export.md). Put before ``SimpleHistoryAdmin``: rows are saved one by one, so each
+    keeps its history. Only who may add and change the model (admin, service manager) sees it."""
+
+    formats = [base_formats.XLSX, base_formats.CSV]
+
+    def has_import_permission(self, request):
+        return can_import(user=request.user, model=self.model)
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import writes nothing if a row has become invalid since the preview.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
 
 @admin.register(Region)
@@ -25,7 +44,8 @@ class InstallationInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(SheetImportMixin, SimpleHistoryAdmin):
+    resource_classes = [CustomerResource]
     list_display = ("name", "region", "phone", "is_active", "updated_at")
     list_filter = ("is_active", "region")
     search_fields = ("name", "phone", "phone_normalized", "address")
@@ -34,7 +54,8 @@ class CustomerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(SheetImportMixin, SimpleHistoryAdmin):
+    resource_classes = [ContactResource]
     list_display = ("name", "customer", "phone", "mobile", "email", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "phone_normalized", "mobile_normalized", "email", "customer__name")
@@ -50,7 +71,8 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Installation)
-class InstallationAdmin(SimpleHistoryAdmin):
+class InstallationAdmin(SheetImportMixin, SimpleHistoryAdmin):
+    resource_classes = [InstallationResource]
     list_display = ("serial_number", "product", "customer", "installed_on")
     list_filter = ("product",)
     search_fields = ("serial_number", "customer__name", "product__name")
@@ -60,7 +82,8 @@ class InstallationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ServiceContract)
-class ServiceContractAdmin(SimpleHistoryAdmin):
+class ServiceContractAdmin(SheetImportMixin, SimpleHistoryAdmin):
+    resource_classes = [ServiceContractResource]
     list_display = ("number", "customer", "level", "start_date", "end_date", "active_users", "renewal_status")
     list_filter = ("level", "renewal_status")
     search_fields = ("number", "customer__name")

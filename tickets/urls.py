@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("new/", views.ticket_create, name="create"),
+    path("export.xlsx", views.ticket_export_xlsx, name="export_xlsx"),
     path("new/customer-fields/", views.ticket_customer_fields, name="customer_fields"),
     path("statistics/", views.monthly_statistics, name="statistics"),
     path("kpi/", views.kpi_dashboard, name="kpi"),

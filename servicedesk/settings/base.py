@@ -306,6 +306,13 @@ SPECTACULAR_SETTINGS = {
 FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 FILTERS_NULL_CHOICE_LABEL = _("None")
 
+# --- django-import-export (issue 15: spreadsheet imports in admin, docs/import-export.md) ------------
+# Each import runs in one transaction: a sheet with one bad row writes nothing, and the dry-run
+# preview is rolled back.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# simple_history keeps the per-row history of an import; one admin log entry per row adds nothing.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+
 # --- Application settings (service rules that are numbers live in admin-editable rows; these are
 # the few process-wide knobs) ----------------------------------------------------------------------
 # CB-5, HL-9, OS-10, TR-4: one satisfaction target (percent); on-site may override it.
@@ -317,6 +324,8 @@ SERVICEDESK = {
     # HL-13: a contract ending within this many days shows as "expiring".
     "CONTRACT_EXPIRY_WARNING_DAYS": env.int("CONTRACT_EXPIRY_WARNING_DAYS", default=30),
     "PAGE_SIZE": env.int("PAGE_SIZE", default=25),
+    # Issue 15, GN-7: an Excel export of a list holds at most this many rows (the file says when cut).
+    "EXPORT_MAX_ROWS": env.int("EXPORT_MAX_ROWS", default=50000),
     "SITE_NAME": env("SITE_NAME", default="servicedesk"),
     # Absolute links in e-mails (notifications, survey links), e.g. https://servicedesk.example.com.
     # BASE_URL is the deprecated old name, still read when SITE_URL is not set.

@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.pagination import page_of
+from servicedesk.core.spreadsheets import list_export
 from staff.permissions import role_required
 
 from .. import policies, selectors, services
+from ..exports import PENALTY_COLUMNS
 from ..forms import PenaltyConfirmForm, PenaltyWaiveForm, StatementForm
 from ..models import PenaltyProposal
 from ..roles import MANAGER_DECISION_ROLES, STAFF_ROLES
@@ -19,8 +21,22 @@ from ._common import form_submit, render
 @require_GET
 @role_required(*STAFF_ROLES)
 def penalty_list(request):
-    queryset = PenaltyProposal.objects.filter(employee=request.user).select_related("rule", "decided_by")
+    queryset = selectors.penalty_mine(user=request.user)
     return render(request, "staff/penalty_list.html", {"page": page_of(request, queryset), "mine": True})
+
+
+@require_GET
+@role_required(*STAFF_ROLES)
+def penalty_export_xlsx(request):
+    """Issue 15, GN-7: "My penalties" as .xlsx (the same rows as the list: the user's own), audited."""
+    return list_export(
+        request,
+        what="staff:penalties_export_xlsx",
+        name="penalties",
+        title=_("My penalties"),
+        columns=PENALTY_COLUMNS,
+        queryset=selectors.penalty_mine(user=request.user),
+    )
 
 
 @require_GET

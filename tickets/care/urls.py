@@ -6,6 +6,7 @@ app_name = "care"
 
 urlpatterns = [
     path("callbacks/", views.queue, name="queue"),
+    path("callbacks/export.xlsx", views.queue_export_xlsx, name="callbacks_export_xlsx"),
     path("callbacks/<int:pk>/", views.callback_detail, name="callback_detail"),
     path("callbacks/<int:pk>/attempt/", views.callback_attempt, name="callback_attempt"),
     path("callbacks/<int:pk>/survey/", views.callback_survey, name="callback_survey"),

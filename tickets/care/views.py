@@ -20,11 +20,13 @@ from servicedesk.core.dates import add_months
 from servicedesk.core.exports import CountingWriter, export_audit_record
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
+from servicedesk.core.spreadsheets import list_export
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
 from .charts import satisfaction_charts
 from . import forms, selectors, services
+from .exports import CALLBACK_COLUMNS
 from .apps import CALLBACK_ROLES, COMPLAINT_READER_ROLES, REPORT_ROLES
 from .models import CallbackStatus, ComplaintDecision, ComplaintStatus, ResponseVia
 
@@ -41,11 +43,27 @@ def _query(request) -> str:
 @require_GET
 @role_required(*CALLBACK_ROLES)
 def queue(request):
+    today = timezone.localdate()
+    form, queryset = _filtered_queue(request, today=today)
+    page = page_of(request, queryset)
+    return render(request, "care/queue.html", {"form": form, "page": page, "query": _query(request), "today": today})
+
+
+def _filtered_queue(request, *, today):
+    """The queue's filters (query string) as a queryset; shared by the queue and its export."""
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
-    page = page_of(request, selectors.callback_queue(filters=filters, today=today))
-    return render(request, "care/queue.html", {"form": form, "page": page, "query": _query(request), "today": today})
+    return form, selectors.callback_queue(filters=filters, today=today)
+
+
+@require_GET
+@role_required(*CALLBACK_ROLES)
+def queue_export_xlsx(request):
+    """Issue 15, GN-7: the filtered callback queue as .xlsx, audited."""
+    _form, queryset = _filtered_queue(request, today=timezone.localdate())
+    return list_export(
+        request, what="care:callbacks_export_xlsx", name="callbacks", title=_("Callbacks"), columns=CALLBACK_COLUMNS, queryset=queryset
+    )
 
 
 def _callback(pk):
