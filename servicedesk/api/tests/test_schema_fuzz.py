@@ -11,7 +11,9 @@ import datetime
 import pytest
 import schemathesis
 from schemathesis.checks import positive_data_acceptance
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -22,6 +24,18 @@ from tickets.tests.factories import ContactFactory, CustomerFactory, Installatio
 from .factories import ApiTokenFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The raw WSGI handler closes the database connection after each request (as in production);
+    inside a test that would close the test's own transaction (PostgreSQL). Django's test client
+    does the same disconnect."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
