@@ -6,6 +6,7 @@ Rows come from the same selectors as the call list and a call's page; the filter
 import django_filters
 from rest_framework import serializers, viewsets
 
+from servicedesk.api.filters import InstantFilter
 from servicedesk.api.pagination import Cursor
 
 from . import selectors
@@ -36,8 +37,8 @@ class CallFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     unlogged = django_filters.BooleanFilter(label="Not logged yet", method="filter_unlogged")
     agent = django_filters.NumberFilter(field_name="agent_id")
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    started_after = InstantFilter(field_name="started_at", lookup_expr="gte")
+    started_before = InstantFilter(field_name="started_at", lookup_expr="lt")
 
     class Meta:
         model = CallLog

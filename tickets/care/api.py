@@ -11,6 +11,7 @@ from drf_spectacular.plumbing import ResolvedComponent, build_choice_description
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from servicedesk.api.filters import InstantFilter
 from servicedesk.api.pagination import Cursor
 
 from . import selectors
@@ -114,8 +115,8 @@ class SurveyResponseFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=CallbackChannel.choices)
     engineer = django_filters.NumberFilter(field_name="engineer_id")
     satisfied = django_filters.BooleanFilter()
-    answered_after = django_filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="gte")
-    answered_before = django_filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="lt")
+    answered_after = InstantFilter(field_name="answered_at", lookup_expr="gte")
+    answered_before = InstantFilter(field_name="answered_at", lookup_expr="lt")
 
     class Meta:
         model = SurveyResponse

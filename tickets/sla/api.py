@@ -3,6 +3,7 @@
 import django_filters
 from rest_framework import viewsets
 
+from servicedesk.api.filters import InstantFilter
 from tickets.api import SLAClockSerializer
 from tickets.selectors import TICKET_ROLES, ticket_visible_queryset
 
@@ -14,7 +15,7 @@ class ClockFilter(django_filters.FilterSet):
     ticket = django_filters.CharFilter(field_name="ticket__number")
     running = django_filters.BooleanFilter(method="filter_running", label="Running (not met, cancelled or paused)")
     breached = django_filters.BooleanFilter(field_name="breached_at", lookup_expr="isnull", exclude=True)
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_before = InstantFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = SLAClock

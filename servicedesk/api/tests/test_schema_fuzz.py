@@ -13,12 +13,14 @@ import schemathesis
 from schemathesis.checks import positive_data_acceptance
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
+from django.core.management.color import no_style
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, given, settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from staff.roles import Role
 from tickets import services as ticket_services
+from tickets.models import Contact, Customer, Installation, ServiceContract
 from tickets.tests.factories import ContactFactory, CustomerFactory, InstallationFactory, ServiceContractFactory
 
 from .factories import ApiTokenFactory
@@ -47,8 +49,18 @@ def api_token(make_user, monkeypatch):
     ContactFactory(customer=customer, pk=1)
     installation = InstallationFactory(customer=customer, pk=1)
     ServiceContractFactory(customer=customer, pk=1, end_date=datetime.date(2027, 12, 31)).installations.add(installation)
+    _move_sequences_past_the_fixed_ids()
     ticket_services.ticket_create(customer=customer, subject="Printer", description="Stops.", created_by=user)
     return ApiTokenFactory(user=user).raw
+
+
+def _move_sequences_past_the_fixed_ids():
+    """The rows above take id 1 so that generated ids find them; PostgreSQL's sequences do not
+    move for explicit ids, and the next insert (a POST) would collide with them."""
+    models = [Customer, Contact, Installation, ServiceContract]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 def _operations() -> list[tuple[str, str]]:
