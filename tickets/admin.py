@@ -33,7 +33,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ("name", "phone", "mobile", "email", "department", "is_active")
+    fields = ("name", "phone", "mobile", "email", "preferred_channel", "department", "is_active")
 
 
 class InstallationInline(admin.TabularInline):
@@ -56,11 +56,12 @@ class CustomerAdmin(SheetImportMixin, SimpleHistoryAdmin):
 @admin.register(Contact)
 class ContactAdmin(SheetImportMixin, SimpleHistoryAdmin):
     resource_classes = [ContactResource]
-    list_display = ("name", "customer", "phone", "mobile", "email", "is_active")
-    list_filter = ("is_active",)
+    list_display = ("name", "customer", "phone", "mobile", "email", "preferred_channel", "is_active")
+    list_filter = ("is_active", "preferred_channel")
     search_fields = ("name", "phone_normalized", "mobile_normalized", "email", "customer__name")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
+    readonly_fields = ("wechat_openid",)
 
 
 @admin.register(Product)

@@ -1,10 +1,11 @@
 """Core domain of the service centre: customers and what they own, and tickets with their timeline."""
 
-from .customers import Contact, Customer, Installation, Product, Region, ServiceContract
+from .customers import Contact, ContactChannel, Customer, Installation, Product, Region, ServiceContract
 from .tickets import Ticket, TicketEvent, TicketSequence
 
 __all__ = [
     "Contact",
+    "ContactChannel",
     "Customer",
     "Installation",
     "Product",

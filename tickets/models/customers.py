@@ -63,6 +63,14 @@ class Customer(models.Model):
         super().save(*args, **kwargs)
 
 
+class ContactChannel(models.TextChoices):
+    """How a contact wants to hear from the service centre (issue 14): e-mail, SMS or WeChat."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+
+
 class Contact(models.Model):
     """A person at a customer who calls in; looked up by any of their phone numbers."""
 
@@ -77,6 +85,12 @@ class Contact(models.Model):
     email = models.EmailField(_("email"), blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
+    preferred_channel = models.CharField(
+        _("notify by"), max_length=10, choices=ContactChannel.choices, default=ContactChannel.EMAIL,
+        help_text=_("Where notices to this contact go first; the others are the fallback."),
+    )
+    # The WeChat official account's OpenID of this person, set when they bind by phone (issue 14).
+    wechat_openid = models.CharField(_("WeChat OpenID"), max_length=64, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -92,6 +106,12 @@ class Contact(models.Model):
                 condition=~Q(phone="", mobile="", email=""),
                 name="tickets_contact_reachable",
                 violation_error_message=_("A contact needs a phone, a mobile or an email address."),
+            ),
+            models.UniqueConstraint(
+                fields=["wechat_openid"],
+                condition=~Q(wechat_openid=""),
+                name="tickets_contact_wechat_openid_unique",
+                violation_error_message=_("This WeChat user is already bound to another contact."),
             ),
         ]
 

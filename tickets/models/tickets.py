@@ -12,6 +12,7 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("Hotline")
     WEB = "web", _("Web form")
     MESSAGING = "messaging", _("Messaging")
+    EMAIL = "email", _("E-mail")
     ONSITE = "onsite", _("On-site")
     REMOTE = "remote", _("Remote")
 
