@@ -5,7 +5,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from .imports import can_import
-from .models import Contact, Customer, Installation, Product, Region, ServiceContract, Ticket, TicketEvent
+from .models import Contact, Customer, Installation, Product, Region, ServiceContract, Ticket, TicketAttachment, TicketEvent
 from .resources import ContactResource, CustomerResource, InstallationResource, ServiceContractResource
 
 
@@ -93,6 +93,20 @@ class ServiceContractAdmin(SheetImportMixin, SimpleHistoryAdmin):
     date_hierarchy = "end_date"
 
 
+class TicketAttachmentInline(admin.TabularInline):
+    """Files arrive through the channels (web form, e-mail, WeChat) after the upload check; admin
+    only shows them."""
+
+    model = TicketAttachment
+    extra = 0
+    can_delete = False
+    fields = ("name", "content_type", "size", "source", "uploaded_by", "created_at", "file")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class TicketEventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
@@ -113,7 +127,7 @@ class TicketAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("customer", "contact", "installation", "contract", "assignee")
     readonly_fields = ("number", "status", "created_at", "resolved_at", "closed_at", "reopen_count", "created_by")
     date_hierarchy = "created_at"
-    inlines = [TicketEventInline]
+    inlines = [TicketEventInline, TicketAttachmentInline]
     show_full_result_count = False
 
     def has_add_permission(self, request):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk.webhooks import services as webhooks
 
-from .models import Contact, Customer, Installation, Ticket, TicketEvent, TicketSequence
+from .models import Contact, Customer, Installation, Ticket, TicketAttachment, TicketEvent, TicketSequence
 from .models.tickets import Channel, EventKind, Priority, Status, TicketType
 from .policies import check_transition, format_ticket_number
 from .selectors import contract_in_force
@@ -231,6 +231,52 @@ def ticket_comment(*, ticket: Ticket, author, body: str, now: datetime | None = 
     event = ticket_event_record(ticket=ticket, kind=EventKind.COMMENT, actor=author, at=now, body=body)
     sla.ticket_responded(ticket=ticket, at=now)  # OS-8: a staff comment is a response
     return event
+
+
+@transaction.atomic
+def ticket_customer_message(
+    *, ticket: Ticket, body: str, channel: str, sender: str = "", data: dict | None = None, now: datetime | None = None
+) -> TicketEvent:
+    """A message from the customer (status page, e-mail reply, WeChat; issue 14) on the timeline.
+
+    Not a staff response: the OS-8 respond clock keeps running. ``sender`` is the name or address
+    the customer wrote from, shown beside the text."""
+    now = now or timezone.now()
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("A message cannot be empty."))
+    return ticket_event_record(
+        ticket=ticket,
+        kind=EventKind.CUSTOMER_MESSAGE,
+        actor=None,
+        at=now,
+        body=body,
+        data={"channel": channel, "sender": sender[:200], **(data or {})},
+    )
+
+
+@transaction.atomic
+def ticket_attachment_add(
+    *, ticket: Ticket, upload, source: str, uploaded_by=None, extensions=None, now: datetime | None = None
+) -> TicketAttachment:
+    """Store a file on the ticket after the app's one upload check (size, extension, content)."""
+    from servicedesk.core.uploads import DOCUMENT_EXTENSIONS, upload_check
+
+    sniffed = upload_check(upload, extensions=extensions or DOCUMENT_EXTENSIONS)
+    name = (getattr(upload, "name", "") or f"file.{sniffed.extension}").replace("\\", "/").rsplit("/", 1)[-1]
+    attachment = TicketAttachment(
+        ticket=ticket,
+        name=name[:200],
+        content_type=sniffed.mime,
+        size=upload.size,
+        source=source,
+        uploaded_by=uploaded_by,
+        created_at=now or timezone.now(),
+    )
+    upload.seek(0)
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
 
 
 @transaction.atomic

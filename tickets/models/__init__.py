@@ -1,7 +1,7 @@
 """Core domain of the service centre: customers and what they own, and tickets with their timeline."""
 
 from .customers import Contact, ContactChannel, Customer, Installation, Product, Region, ServiceContract
-from .tickets import Ticket, TicketEvent, TicketSequence
+from .tickets import Ticket, TicketAttachment, TicketEvent, TicketSequence
 
 __all__ = [
     "Contact",
@@ -12,6 +12,7 @@ __all__ = [
     "Region",
     "ServiceContract",
     "Ticket",
+    "TicketAttachment",
     "TicketEvent",
     "TicketSequence",
 ]

@@ -1,5 +1,7 @@
 """Tickets (GN-1: every request, whatever the channel, becomes one numbered ticket) and their timeline."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -196,6 +198,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     UPDATED = "updated", _("Details changed")
     COMMENT = "comment", _("Comment")
+    CUSTOMER_MESSAGE = "customer_message", _("Message from the customer")
 
 
 _EXTRA_EVENT_LABELS: dict[str, str] = {}
@@ -251,3 +254,47 @@ class TicketEvent(models.Model):
         if self.kind in EventKind.values:
             return EventKind(self.kind).label
         return _EXTRA_EVENT_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    """A random stored name under the month: the customer's file name is kept in ``name`` only."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"tickets/attachments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class TicketAttachment(models.Model):
+    """A file on a ticket: a photo from the public request form, an e-mail attachment, a WeChat
+    image (issue 14). Checked by ``servicedesk.core.uploads.upload_check`` before it is stored."""
+
+    class Source(models.TextChoices):
+        DESK = "desk", _("Service desk")
+        WEB = "web", _("Web form")
+        EMAIL = "email", _("E-mail")
+        MESSAGING = "messaging", _("Messaging")
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.DESK)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="tickets_attachment_name_not_blank"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="tickets_attachment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
