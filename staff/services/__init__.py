@@ -21,6 +21,7 @@ from .leave import (
     leave_request_submit,
     leave_return_report,
 )
+from .system import channel_user_get
 from .payroll import deduction_run_export, deduction_run_prepare, fund_spend
 from .penalties import (
     UnknownPenaltyRule,
@@ -33,6 +34,7 @@ from .penalties import (
 from .travel import expense_claim_decide, expense_claim_submit, travel_request_decide, travel_request_submit
 
 __all__ = [
+    "channel_user_get",
     "UnknownPenaltyRule",
     "assessment_record",
     "attendance_classify_day",

@@ -53,3 +53,11 @@ def test_an_attachment_is_checked_and_stored_under_a_random_name(ticket, setting
     with pytest.raises(ValidationError, match="not PNG"):
         services.ticket_attachment_add(ticket=ticket, upload=fake, source=TicketAttachment.Source.WEB)
     assert ticket.attachments.count() == 1
+
+
+def test_the_channel_user_cannot_log_in_and_is_made_once():
+    from staff.services import channel_user_get
+
+    first, second = channel_user_get(), channel_user_get()
+    assert first.pk == second.pk
+    assert not first.is_active and not first.has_usable_password()
