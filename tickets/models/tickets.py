@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from servicedesk.core.uploads import extension_of
+
 
 class Channel(models.TextChoices):
     HOTLINE = "hotline", _("Hotline")
@@ -258,7 +260,7 @@ class TicketEvent(models.Model):
 
 def attachment_upload_to(instance, filename: str) -> str:
     """A random stored name under the month: the customer's file name is kept in ``name`` only."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    extension = extension_of(filename) or "bin"
     return f"tickets/attachments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
