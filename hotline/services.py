@@ -57,10 +57,11 @@ def active_forbidden_phrases() -> list[str]:
 # --- Intake (HL-1, HL-5, HL-12, HL-13) ------------------------------------------------------------
 
 
-def _caller_customer(
-    *, organisation: str, region: Region | None, address: str, phone: str, contact_name: str
+def caller_customer_get_or_create(
+    *, organisation: str, region: Region | None, address: str, phone: str, contact_name: str, email: str = ""
 ) -> tuple[Customer, Contact | None]:
-    """An unknown caller: the customer by its exact full name, or a new one, and a new contact."""
+    """An unknown caller: the customer by its exact full name, or a new one, and a new contact.
+    Also how the public request form (issue 14) turns an unknown requester into a customer."""
     customer, _created = ticket_services.customer_get_or_create(
         name=organisation, region=region, address=address, phone=phone
     )
@@ -69,7 +70,11 @@ def _caller_customer(
         digits = normalize_phone(phone)
         is_mobile = len(digits) == 11 and digits.startswith("1")
         contact = ticket_services.contact_create(
-            customer=customer, name=contact_name, mobile=phone if is_mobile else "", phone="" if is_mobile else phone
+            customer=customer,
+            name=contact_name,
+            mobile=phone if is_mobile else "",
+            phone="" if is_mobile else phone,
+            email=email,
         )
     return customer, contact
 
@@ -134,7 +139,7 @@ def call_intake_record(
     else:
         call = CallLog(started_at=started_at, answered_at=answered_at, ring_seconds=ring_seconds)
     if customer is None:
-        customer, new_contact = _caller_customer(
+        customer, new_contact = caller_customer_get_or_create(
             organisation=organisation, region=region, address=_text(address), phone=caller_phone, contact_name=_text(contact_name)
         )
         contact = contact or new_contact

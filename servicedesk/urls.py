@@ -30,6 +30,11 @@ urlpatterns = [
     path("contracts/", include("tickets.contracts.urls")),
     path("onsite/", include("onsite.urls")),
     path("care/", include("tickets.care.urls")),
+    # Public: the service-request form /request/ and the status page /status/<token>/ (issue 14).
+    path("", include("tickets.intake.urls")),
+    path("mail/", include("tickets.mailin.urls")),
+    # WeChat official account server callback (issue 14, public, signed by WeChat).
+    path("wechat/", include("tickets.wechat.urls")),
     # Before any "hotline/" include: the roster is a nested app with its own namespace.
     path("hotline/roster/", include("hotline.roster.urls")),
     path("hotline/", include("hotline.urls")),

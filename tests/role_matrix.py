@@ -38,6 +38,7 @@ IDENTITIES = (
 POST_ONLY = frozenset(
     {
         "care:callback_attempt",
+        "intake:status_link_revoke",
         "care:callback_send_link",
         "care:callback_survey",
         "care:complaint_answer",
@@ -54,6 +55,7 @@ POST_ONLY = frozenset(
         "hotline:phrases",
         "hotline:seat_sign_in",
         "logout",
+        "mailin:unknown_assign",
         "notification_read",
         "onsite:approve",
         "onsite:call",
@@ -116,7 +118,12 @@ POST_ONLY = frozenset(
     }
 )
 # Pages that answer without login (anonymous is not sent to the login page).
-PUBLIC = frozenset({"care:survey_public", "healthz", "hotline:cti", "login", "logout", "set_language"})
+PUBLIC = frozenset({
+    "care:survey_public", "healthz", "hotline:cti", "login", "logout", "set_language",
+    # issue 14: the customers' own doors.
+    "intake:request", "intake:serial_lookup", "intake:request_sent", "intake:status", "intake:status_file",
+    "wechat:callback",
+})
 
 
 def row(*statuses: int) -> dict[str, int]:
@@ -292,9 +299,20 @@ MATRIX: dict[str, dict[str, int]] = {
     "care:callback_survey":                  row(302, 403, 403, 400, 403, 400, 403, 400),
     "care:callback_send_link":               row(302, 403, 403, 302, 403, 302, 403, 302),
     "care:survey_public":                    row(200, 200, 200, 200, 200, 200, 200, 200),
+    # --- Customers' door (issue 14): public form and status page -----------------------------------
+    #                                            anon agent duty  svc   eng   cb    hr   admin
+    "intake:request":                        row(200, 200, 200, 200, 200, 200, 200, 200),
+    "intake:serial_lookup":                  row(200, 200, 200, 200, 200, 200, 200, 200),
+    "intake:request_sent":                   row(200, 200, 200, 200, 200, 200, 200, 200),
+    "intake:status":                         row(200, 200, 200, 200, 200, 200, 200, 200),
+    "intake:status_file":                    row(200, 200, 200, 200, 200, 200, 200, 200),
+    "intake:attachment":                     row(302, 200, 200, 200, 404, 200, 403, 200),
+    "intake:status_link_revoke":             row(302, 302, 302, 302, 404, 403, 403, 302),
     "care:satisfaction":                     row(302, 403, 200, 200, 403, 200, 403, 200),
     "care:report":                           row(302, 403, 200, 200, 403, 200, 403, 200),
     "care:report_csv":                       row(302, 403, 200, 200, 403, 200, 403, 200),
+    "mailin:unknown_queue":                  row(302, 200, 200, 200, 403, 403, 403, 200),
+    "mailin:unknown_assign":                 row(302, 400, 400, 400, 403, 403, 403, 400),
     "care:complaint_list":                   row(302, 200, 200, 200, 403, 200, 403, 200),
     "care:complaint_detail":                 row(302, 200, 200, 200, 403, 200, 403, 200),
     "care:complaint_verify":                 row(302, 403, 400, 400, 403, 403, 403, 400),
@@ -332,6 +350,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "hotline:callback_done":                 row(302, 404, 404, 403, 403, 403, 403, 404),
     "hotline:stats":                         row(302, 403, 200, 200, 403, 403, 403, 200),
     "hotline:cti":                           row(403, 403, 403, 403, 403, 403, 403, 403),
+    # WeChat's server callback: 404 while WECHAT_TOKEN is unset (the channel is off), issue 14.
+    "wechat:callback":                       row(404, 404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 

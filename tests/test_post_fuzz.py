@@ -94,6 +94,9 @@ ID_ROUTES = {
     "hotline/calls/<int:pk>": "hotline.CallLog",
     "hotline/queue/<int:pk>": "hotline.DutyRequest",
     "hotline/callbacks/<int:pk>": "hotline.CallbackPromise",
+    # Issue 14: files on tickets (the customer's, through the status link; staff downloads).
+    "status/<str:status_token>/files/<int:file_pk>": "tickets.TicketAttachment",
+    "tickets/<str:number>/attachments/<int:attachment_pk>": "tickets.TicketAttachment",
 }
 YEAR_MONTH = {"year": [2025, 2026, 2027], "month": [1, 3, 12]}
 GARBAGE_INT_KWARGS = [0, 2**31, 2**63 + 7, int("9" * 25)]
@@ -246,6 +249,7 @@ class World:
     ids: dict = field(default_factory=dict)  # model label -> [pk, ...]
     numbers: list = field(default_factory=list)  # ticket numbers
     tokens: list = field(default_factory=list)  # survey tokens
+    status_tokens: list = field(default_factory=list)  # status links (issue 14)
     form_fields: dict = field(default_factory=dict)  # (method, URL path) -> {field name: {values seen}}
     catalogue: dict = field(default_factory=dict)
     all_ids: list = field(default_factory=list)
@@ -263,6 +267,8 @@ class World:
                 values = self.numbers or ["SD-2026-000001"]
             elif key == "token":
                 values = self.tokens or ["no-token"]
+            elif key == "status_token":
+                values = self.status_tokens or ["no-token"]
             elif key == "kind":
                 from tickets.remote.models import RecordKind
 
@@ -296,6 +302,11 @@ def _collect(world: World):
     callbacks = Callback.objects.order_by("pk")
     open_first = [*callbacks.filter(status=CallbackStatus.OPEN)[:4], *callbacks.filter(status=CallbackStatus.DONE)[:1]]
     world.tokens = [survey_token_make(callback=c) for c in open_first]
+    from tickets.intake.services import status_link_get_or_create, status_token_make
+
+    world.status_tokens = [
+        status_token_make(link=status_link_get_or_create(ticket=t)) for t in Ticket.objects.order_by("pk")[:3]
+    ]
     world.all_ids = sorted({pk for pks in world.ids.values() for pk in pks[:10]})[:60] or [1]
     world.catalogue = field_catalogue()
 

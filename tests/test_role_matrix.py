@@ -109,6 +109,9 @@ KWARG_OBJECTS = {
     "trainee_pk": "trainee",
     "part_pk": "part",
     "token": "survey_token",
+    "status_token": "status_token",  # issue 14: the public status page of another ticket
+    "file_pk": "status_file",  # a file the customer sent, on that ticket
+    "attachment_pk": "attachment",  # a file on ``ticket``
 }
 KWARG_VALUES = {"kind": "session", "action": "confirm", "year": 2026, "month": 3}
 
@@ -174,12 +177,37 @@ def _pick_objects(*, stored_files: list) -> dict:
         "part": part.pk,
         "callback": callback.pk,
         "survey_token": care_services.survey_token_make(callback=callback),
+        **_intake_objects(ticket=ticket, stored_files=stored_files),
         "complaint": first(Complaint.objects.all()).pk,
         "shift": shift_assignment.shift_id,
         "assignment": shift_assignment.pk,
         "call": first(CallLog.objects.all()).pk,
         "duty_request": first(DutyRequest.objects.all()).pk,
         "callback_promise": first(CallbackPromise.objects.all()).pk,
+    }
+
+
+def _intake_objects(*, ticket, stored_files: list) -> dict:
+    """Issue 14: a status link of a ticket other than ``ticket`` (revoking ``ticket``'s link, a
+    POST of the matrix, must not close the public pages tried later) with a photo the customer
+    sent, and a file on ``ticket`` for the staff download."""
+    from tickets.intake import services as intake_services
+    from tickets.models import Ticket, TicketAttachment
+    from tickets.services import ticket_attachment_add
+
+    other = Ticket.objects.exclude(pk=ticket.pk).order_by("pk").first()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    def attach(on, source):
+        attachment = ticket_attachment_add(ticket=on, upload=ContentFile(png, name="photo.png"), source=source)
+        stored_files.append(attachment.file.name)
+        return attachment.pk
+
+    link = intake_services.status_link_get_or_create(ticket=other)
+    return {
+        "status_token": intake_services.status_token_make(link=link),
+        "status_file": attach(other, TicketAttachment.Source.WEB),
+        "attachment": attach(ticket, TicketAttachment.Source.DESK),
     }
 
 

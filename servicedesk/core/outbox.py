@@ -43,6 +43,8 @@ HANDLER_MODULES = (
     "onsite.services",
     "tickets.sla.services",
     "servicedesk.webhooks.services",
+    "servicedesk.notify.services",
+    "tickets.wechat.services",
 )
 _loaded = False
 

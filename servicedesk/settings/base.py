@@ -51,12 +51,18 @@ INSTALLED_APPS = [
     "servicedesk.core",
     "servicedesk.api",
     "servicedesk.webhooks",
+    "servicedesk.notify",
     "staff",
     "tickets",
     "tickets.remote",
     "tickets.sla",
     "tickets.contracts",
     "tickets.care",
+    # Public service-request form and status page (issue 14, docs/channels-intake.md).
+    "tickets.intake",
+    "tickets.mailin",
+    # WeChat official account channel (issue 14, docs/channels-wechat.md).
+    "tickets.wechat",
     "hotline",
     "hotline.roster",
     "onsite",
@@ -410,4 +416,65 @@ SERVICEDESK = {
     # subscription is disabled after this many failed deliveries in a row (admins are notified).
     "WEBHOOK_TIMEOUT_SECONDS": env.int("WEBHOOK_TIMEOUT_SECONDS", default=5),
     "WEBHOOK_DISABLE_AFTER_FAILURES": env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10),
+    # --- Public service-request form and status page (issue 14, docs/channels-intake.md) ---------
+    # Language of the public pages until the visitor picks one with the switch.
+    "INTAKE_LANGUAGE": env("INTAKE_LANGUAGE", default="zh-hans"),
+    # Rate limits ("count/period", period s, m, h or d; django-ratelimit counters in the cache, which
+    # must be shared between workers in production: CACHE_URL=redis://...). Requests sent per client
+    # address and per mobile number; serial-number look-ups and status-page comments per address.
+    "INTAKE_RATE_IP": env("INTAKE_RATE_IP", default="10/m"),
+    "INTAKE_RATE_PHONE": env("INTAKE_RATE_PHONE", default="5/h"),
+    "INTAKE_RATE_LOOKUP": env("INTAKE_RATE_LOOKUP", default="30/m"),
+    "INTAKE_RATE_COMMENT": env("INTAKE_RATE_COMMENT", default="10/h"),
+    # Photos/files per request, and the largest request body accepted (the files together), in MB;
+    # each file is also held to ATTACHMENT_MAX_MB.
+    "INTAKE_MAX_FILES": env.int("INTAKE_MAX_FILES", default=5),
+    "INTAKE_MAX_REQUEST_MB": env.int("INTAKE_MAX_REQUEST_MB", default=30),
+    # Issue 14: the domain of the Message-IDs of ticket e-mails (<SD-2026-000123.45@MAIL_DOMAIN>);
+    # replies that reference them thread onto the ticket (servicedesk.notify and tickets.mailin).
+    "MAIL_DOMAIN": env("MAIL_DOMAIN", default="servicedesk.local"),
+    # --- E-mail intake (issue 14, docs/channels.md) ---
+    # Beat polls every active mailbox every this many seconds (read when the schedule is seeded).
+    "MAILIN_POLL_SECONDS": env.int("MAILIN_POLL_SECONDS", default=60),
+    # At most this many new messages are taken per mailbox and poll (the next poll takes the rest).
+    "MAILIN_BATCH": env.int("MAILIN_BATCH", default=100),
+    # Seconds an IMAP connection may wait for the server before the poll of that mailbox fails.
+    "MAILIN_TIMEOUT_SECONDS": env.int("MAILIN_TIMEOUT_SECONDS", default=30),
+    # --- WeChat official account (issue 14, docs/channels-wechat.md) ---------------------------------
+    # The server token from the account's "Server configuration"; empty switches the callback off
+    # (404). APP_ID/APP_SECRET are shared with the template messages of servicedesk.notify.
+    "WECHAT_TOKEN": env("WECHAT_TOKEN", default=""),
+    "WECHAT_APP_ID": env("WECHAT_APP_ID", default=""),
+    "WECHAT_APP_SECRET": env("WECHAT_APP_SECRET", default=""),
+    # The 43-character EncodingAESKey: set means safe (encrypted) mode, every message must be encrypted.
+    "WECHAT_ENCODING_AES_KEY": env("WECHAT_ENCODING_AES_KEY", default=""),
+    # A message continues the contact's open WeChat ticket opened within this many days.
+    "WECHAT_CONTINUE_DAYS": env.int("WECHAT_CONTINUE_DAYS", default=7),
+    # The SMS binding code is valid this many minutes.
+    "WECHAT_BIND_CODE_MINUTES": env.int("WECHAT_BIND_CODE_MINUTES", default=10),
 }
+
+# --- Customer messages (issue 14, servicedesk/notify, docs/channels-notify.md) ----------------------
+# One backend per channel (dotted path). Embedded default: e-mail through Django's mail backend
+# (the log backend without EMAIL_URL); SMS through Aliyun when its access key is set, WeChat
+# template messages when the official account's app id and secret are set, else a log line each.
+NOTIFY_MAIL_REPLY_TO = env("MAIL_REPLY_TO", default="")
+NOTIFY_ALIYUN_ACCESS_KEY_ID = env("ALIYUN_ACCESS_KEY_ID", default="")
+NOTIFY_ALIYUN_ACCESS_KEY_SECRET = env("ALIYUN_ACCESS_KEY_SECRET", default="")
+NOTIFY_ALIYUN_SMS_SIGN_NAME = env("ALIYUN_SMS_SIGN_NAME", default="")
+NOTIFY_ALIYUN_SMS_ENDPOINT = env("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.com")
+NOTIFY_WECHAT_APP_ID = env("WECHAT_APP_ID", default="")
+NOTIFY_WECHAT_APP_SECRET = env("WECHAT_APP_SECRET", default="")
+NOTIFY_EMAIL_BACKEND = env("NOTIFY_EMAIL_BACKEND", default="servicedesk.notify.backends.email.DjangoEmailBackend")
+NOTIFY_SMS_BACKEND = env(
+    "NOTIFY_SMS_BACKEND",
+    default="servicedesk.notify.backends.aliyun.AliyunSmsBackend"
+    if NOTIFY_ALIYUN_ACCESS_KEY_ID
+    else "servicedesk.notify.backends.console.ConsoleBackend",
+)
+NOTIFY_WECHAT_BACKEND = env(
+    "NOTIFY_WECHAT_BACKEND",
+    default="servicedesk.notify.backends.wechat.WeChatTemplateBackend"
+    if NOTIFY_WECHAT_APP_ID
+    else "servicedesk.notify.backends.console.ConsoleBackend",
+)
