@@ -18,13 +18,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.services import caller_customer_get_or_create
 from servicedesk.core.services import absolute_url
+from servicedesk.notify.models import MessageKind
+from servicedesk.notify.services import customer_message_send
+from staff.services import channel_user_get
+from tickets import services as ticket_services
+from tickets.selectors import contacts_by_phone
+from tickets.services import ticket_event_record
 from tickets.models import Contact, Customer, Installation, Region, Ticket, TicketAttachment, TicketEvent
 from tickets.models.tickets import Channel, TicketType
 from tickets.phones import normalize_phone, validate_phone
 
 from . import policies
 from .models import IntakeEventKind, ServiceRequest, StatusLink
+from .selectors import installation_by_serial
 
 # Photos and scans a customer may send with a request (checked by servicedesk.core.uploads).
 REQUEST_FILE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "pdf")
@@ -116,7 +124,6 @@ def status_link_revoke(*, ticket: Ticket, actor, now: datetime.datetime | None =
     link.revoked_at = now
     link.revoked_by = actor
     link.save(update_fields=["revoked_at", "revoked_by"])
-    from tickets.services import ticket_event_record
 
     ticket_event_record(ticket=ticket, kind=IntakeEventKind.STATUS_LINK_REVOKED, actor=actor, at=now)
     return link
@@ -136,9 +143,6 @@ def _requester(
     customer of a contact with this phone number, else a new customer and contact exactly as for
     an unknown hotline caller (hotline.services.caller_customer_get_or_create). An existing
     contact's details are never changed from the public form."""
-    from hotline.services import caller_customer_get_or_create
-    from tickets import services as ticket_services
-    from tickets.selectors import contacts_by_phone
 
     known = contacts_by_phone(phone=phone)
     if installation is not None:
@@ -241,7 +245,6 @@ def service_request_submit(
     )
     if not idempotency_key:
         idempotency_key = secrets.token_urlsafe(24)  # no key sent: no protection, but a valid row
-    from .selectors import installation_by_serial
 
     installation = installation_by_serial(serial_number=serial_number) if serial_number else None
     request = ServiceRequest(
@@ -270,8 +273,6 @@ def service_request_submit(
             raise
         return first, False
 
-    from staff.services import channel_user_get
-    from tickets import services as ticket_services
 
     customer, contact = _requester(
         installation=installation,
@@ -315,11 +316,10 @@ def _request_received_send(*, ticket: Ticket, contact: Contact | None, now: date
     contact cannot be reached. The key makes it once per ticket."""
     if contact is None:
         return
-    from servicedesk.notify.services import customer_message_send
 
     customer_message_send(
         contact=contact,
-        kind="request_received",
+        kind=MessageKind.REQUEST_RECEIVED,
         context={"status_url": status_link_url(ticket=ticket)},
         ticket=ticket,
         key=f"request_received:{ticket.pk}",
@@ -333,7 +333,6 @@ def _request_received_send(*, ticket: Ticket, contact: Contact | None, now: date
 def status_comment_add(*, link: StatusLink, body: str, now: datetime.datetime) -> TicketEvent:
     """The customer's comment from the status page: a customer message on the timeline (channel
     web), not an OS-8 staff response. The link must still be live."""
-    from tickets import services as ticket_services
 
     link = StatusLink.objects.select_related("ticket__contact").get(pk=link.pk)
     if link.is_revoked:

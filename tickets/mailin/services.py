@@ -24,7 +24,11 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from servicedesk.core.services import heartbeat_record
+from servicedesk.notify.models import MessageKind
+from servicedesk.notify.services import customer_message_send
+from staff.services import channel_user_get
 from tickets import services as tickets
+from tickets.intake.services import status_link_url
 from tickets.models import Contact, Ticket, TicketAttachment
 from tickets.models.tickets import Channel, Status
 
@@ -129,10 +133,19 @@ def _attachments_store(*, ticket: Ticket, msg: EmailMessage, now: datetime) -> i
     return stored
 
 
-def _confirmation_send(*, ticket: Ticket, contact: Contact | None, now: datetime) -> None:
-    """The "we received your request" reply for a new ticket (issue 14). Not sent for automatic
-    mail, and only through the notify branch's interface (its outbox)."""
-    return None
+def _confirmation_send(*, ticket: Ticket, contact: Contact, now: datetime) -> None:
+    """The "we received your request" notice with the status link, written in this transaction
+    through the notify outbox (issue 14), once per ticket. Automatic mail never gets here, so an
+    auto-reply cannot start a loop; by e-mail it carries the ticket's thread headers, so the
+    customer's answer threads onto the ticket."""
+    customer_message_send(
+        contact=contact,
+        kind=MessageKind.REQUEST_RECEIVED,
+        context={"status_url": status_link_url(ticket=ticket)},
+        ticket=ticket,
+        key=f"request_received:{ticket.pk}",
+        now=now,
+    )
 
 
 def _reply_text(msg: EmailMessage, body: str) -> str:
@@ -200,8 +213,6 @@ def _handle(*, mailbox: Mailbox, uid: int, raw: bytes, msg: EmailMessage, messag
     contact = contact_for_address(sender)
     record.contact = contact
     ticket = _thread_ticket(msg, sender=sender)
-    from staff.services import channel_user_get
-
     if ticket is not None and ticket.status != Status.CLOSED:
         # A reply, also on a resolved ticket: the agent sees it and may reopen (TRANSITIONS).
         tickets.ticket_customer_message(

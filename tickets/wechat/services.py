@@ -22,8 +22,12 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.core import outbox
+from servicedesk.notify.models import MessageKind as NotifyKind
+from servicedesk.notify.services import customer_message_send
+from staff.services import channel_user_get
 from tickets import services as ticket_services
-from tickets.models import Contact, Ticket, TicketAttachment
+from tickets.intake.services import status_link_url
+from tickets.models import Contact, ContactChannel, Ticket, TicketAttachment
 from tickets.models.tickets import OPEN_STATUSES, Channel
 
 from . import policies
@@ -215,12 +219,14 @@ def _binding_start(*, binding: WeChatBinding, phone: str, now: datetime.datetime
 
 def _bind_code_send(*, contact: Contact, code: str, key: str, now) -> None:
     """The code goes by SMS through the notify outbox (written in this transaction)."""
-    try:
-        from servicedesk.notify.services import customer_message_send
-    except ImportError:  # notify not merged yet: the hash on the binding is all there is
-        logger.warning("wechat: servicedesk.notify is not installed, bind code for contact %s not sent", contact.pk)
-        return
-    customer_message_send(contact=contact, kind="bind_code", channel="sms", context={"code": code}, key=key, now=now)
+    customer_message_send(
+        contact=contact,
+        kind=NotifyKind.BIND_CODE,
+        channel=ContactChannel.SMS,
+        context={"code": code},
+        key=key,
+        now=now,
+    )
 
 
 def _binding_verify(*, binding: WeChatBinding, code: str, now: datetime.datetime) -> str:
@@ -274,8 +280,6 @@ def _ticket_to_continue(*, contact: Contact, now: datetime.datetime) -> Ticket |
 
 
 def _ticket_open(*, contact: Contact, subject: str, description: str, now) -> Ticket:
-    from staff.services import channel_user_get
-
     return ticket_services.ticket_create(
         channel=Channel.MESSAGING,
         created_by=channel_user_get(),
@@ -288,11 +292,7 @@ def _ticket_open(*, contact: Contact, subject: str, description: str, now) -> Ti
 
 
 def status_url(*, ticket: Ticket) -> str:
-    """The customer's signed status link (tickets.intake), or "" while intake is not installed."""
-    try:
-        from tickets.intake.services import status_link_url
-    except ImportError:
-        return ""
+    """The customer's signed status link (tickets.intake)."""
     return status_link_url(ticket=ticket)
 
 

@@ -5,6 +5,7 @@ import datetime
 from contextlib import contextmanager
 
 import pytest
+from django.utils import timezone
 import time_machine
 from django.core.exceptions import ValidationError
 from django_celery_beat.models import PeriodicTask
@@ -107,7 +108,10 @@ def test_ticket_number_in_subject_from_a_stranger_does_not_thread(mailbox, conta
 
 
 def test_reply_on_a_closed_ticket_opens_a_follow_up_ticket(mailbox, contact):
-    closed = TicketFactory(customer=contact.customer, contact=contact, status=Status.CLOSED)
+    closed = TicketFactory(
+        customer=contact.customer, contact=contact, status=Status.CLOSED, resolution="Fuser replaced.", resolved_at=timezone.now(),
+        closed_at=timezone.now(),
+    )
     record = process(mailbox, make_message(sender=contact.email, subject=f"Re: [{closed.number}] it broke again"))
     assert record.status == InboundStatus.TICKET_CREATED and record.ticket != closed
     assert closed.number in record.ticket.description and closed.number in record.note
@@ -116,7 +120,9 @@ def test_reply_on_a_closed_ticket_opens_a_follow_up_ticket(mailbox, contact):
 
 
 def test_reply_on_a_resolved_ticket_is_added_to_it(mailbox, contact):
-    resolved = TicketFactory(customer=contact.customer, contact=contact, status=Status.RESOLVED)
+    resolved = TicketFactory(
+        customer=contact.customer, contact=contact, status=Status.RESOLVED, resolution="Fuser replaced.", resolved_at=timezone.now()
+    )
     record = process(mailbox, make_message(sender=contact.email, subject=f"Re: [{resolved.number}] not fixed"))
     assert record.status == InboundStatus.THREADED and record.ticket == resolved
 
