@@ -13,15 +13,15 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.selectors import duty_managers_on_shift
 from servicedesk.core import outbox
 from servicedesk.core.services import notification_send
+from servicedesk.notify.models import CustomerMessage, MessageKind
+from servicedesk.notify.services import customer_message_send
 from servicedesk.webhooks import services as webhooks
 from staff.models import User
 from staff.roles import Role
@@ -35,7 +35,6 @@ from tickets.policies import TransitionNotAllowed
 from tickets.services import ticket_assign, ticket_event_record, ticket_transition
 from tickets.sla import services as sla
 from tickets.sla.models import ClockKind
-from tickets.sla.policies import letter_language
 
 from . import policies
 from .models import (
@@ -389,32 +388,40 @@ def service_order_assign(*, order: ServiceOrder, engineer, actor, now: datetime.
 
 
 @outbox.handler(VISIT_WINDOW_TOPIC)
-def visit_window_email_send(*, order_id: int, now: datetime.datetime) -> bool:
-    """E-mail the customer's contact the agreed visit window and the engineer, once per window, in
-    Chinese for customers with a Chinese name and in English otherwise. False when there is
-    nothing (new) to send or no e-mail address."""
+def visit_window_notice_send(*, order_id: int, now: datetime.datetime) -> bool:
+    """OS-3: tell the customer's contact the agreed visit window and the engineer, once per window,
+    by the contact's channel (e-mail, SMS or WeChat, servicedesk/notify) in the customer's language.
+    False when there is nothing (new) to send or the contact cannot be reached on any channel.
+
+    The topic and the Celery task keep their old name ``onsite.visit_window_email``: stored outbox
+    rows and queued tasks carry it."""
     with transaction.atomic():
         order = (
             ServiceOrder.objects.select_for_update(of=("self",))
-            .select_related("ticket__customer", "contact", "engineer")
+            .select_related("ticket__customer", "contact__customer", "engineer")
             .filter(pk=order_id)
             .first()
         )
         if order is None or not order.is_open or order.agreed_start is None or order.engineer is None:
             return False
-        if order.window_emailed_for == order.agreed_start or order.contact is None or not order.contact.email:
+        if order.window_emailed_for == order.agreed_start or order.contact is None:
             return False
-        language = letter_language(customer_name=order.ticket.customer.name)
-        context = {
-            "order": order,
-            "start": timezone.localtime(order.agreed_start),
-            "end": timezone.localtime(order.agreed_end),
-            "site_name": settings.SERVICEDESK["SITE_NAME"],
-        }
-        with translation.override(language):
-            subject = _("Your on-site service visit: %(window)s") % {"window": _window_text(order)}
-            body = render_to_string("onsite/email/visit_window.txt", context)
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[order.contact.email])
+        message = customer_message_send(
+            contact=order.contact,
+            kind=MessageKind.VISIT_WINDOW,
+            ticket=order.ticket,
+            context={
+                "order": order,
+                "start": timezone.localtime(order.agreed_start),
+                "end": timezone.localtime(order.agreed_end),
+                "window": _window_text(order),
+                "engineer": order.engineer.display_name,
+            },
+            key=f"visit_window:{order.pk}:{order.agreed_start.isoformat()}",
+            now=now,
+        )
+        if message is None or message.status == CustomerMessage.Status.SKIPPED:
+            return False  # unreachable, or no active template (the skipped row says so in admin)
         order.window_emailed_for, order.window_emailed_at = order.agreed_start, now
         order.save(update_fields=["window_emailed_for", "window_emailed_at"])
     return True

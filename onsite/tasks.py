@@ -22,9 +22,10 @@ def task_now(now: str | None = None) -> datetime.datetime:
 
 
 @shared_task(name="onsite.visit_window_email", **RETRY)
-def visit_window_email(order_id: int, now: str | None = None) -> bool:
-    """E-mail the customer the agreed visit window (once per window)."""
-    return services.visit_window_email_send(order_id=order_id, now=task_now(now))
+def visit_window_notice(order_id: int, now: str | None = None) -> bool:
+    """OS-3: tell the customer the agreed visit window (once per window). The task keeps its old
+    name: tasks already queued under it must still run."""
+    return services.visit_window_notice_send(order_id=order_id, now=task_now(now))
 
 
 @shared_task(name="onsite.service_forms_late_check", **RETRY)

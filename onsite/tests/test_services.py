@@ -1,5 +1,5 @@
 """The on-site services with frozen time: status flow, OS-1 approval, SLA clocks, checklists,
-deadlines and penalties, escalation, rescheduling and the customer's e-mail."""
+deadlines and penalties, escalation, rescheduling and the customer's visit window notice (OS-3)."""
 
 import datetime
 
@@ -11,7 +11,10 @@ from django.core.exceptions import ValidationError
 from onsite import selectors, services
 from onsite.models import OnsiteEventKind, OrderStatus, PartUsed, Reschedule, ServiceOrder
 from onsite.tasks import service_forms_late_check
-from servicedesk.core.models import Notification
+from servicedesk.core import outbox
+from servicedesk.core.models import Notification, OutboxMessage
+from servicedesk.notify.models import CustomerMessage, MessageKind
+from servicedesk.notify.services import DELIVER_TOPIC
 from staff.models import PenaltyProposal
 from staff.roles import Role
 from staff.tests.factories import UserFactory
@@ -188,16 +191,31 @@ def test_os8_dispatch_clock_stops_at_assignment_and_the_customer_gets_the_window
     assert clock(order.ticket, "arrive").is_open
     order.refresh_from_db()
     assert order.window_emailed_for == WINDOW[0]
+    assert visit_messages(order).get().status == "sent"  # OS-3 through servicedesk/notify
     (message,) = [m for m in mail.outbox if m.to == ["liming@customer.example"]]
     assert "2026-03-10 14:00" in message.body and "16:00" in message.body and "刘洋" in message.body
     assert Notification.objects.filter(recipient=liu, kind="onsite_assigned").exists()
     assert events(order, OnsiteEventKind.ASSIGNED).get().data["engineer"] == liu.pk
 
 
-def test_window_email_is_sent_once_per_window_in_the_customers_language(django_capture_on_commit_callbacks):
+def visit_messages(order):
+    return CustomerMessage.objects.filter(kind=MessageKind.VISIT_WINDOW, ticket=order.ticket).order_by("pk")
+
+
+def test_os3_window_notice_is_sent_once_per_window_in_the_customers_language(django_capture_on_commit_callbacks):
     order = order_at(OrderStatus.ASSIGNED)
-    assert services.visit_window_email_send(order_id=order.pk, now=NOW) is True
-    assert services.visit_window_email_send(order_id=order.pk, now=NOW) is False  # same window: nothing new
+    assert services.visit_window_notice_send(order_id=order.pk, now=NOW) is True
+    assert services.visit_window_notice_send(order_id=order.pk, now=NOW) is False  # same window: nothing new
+    (first,) = visit_messages(order)
+    assert first.key == f"visit_window:{order.pk}:{order.agreed_start.isoformat()}"
+    assert (first.channel, first.recipient, first.status) == ("email", "liming@customer.example", "pending")
+    assert OutboxMessage.objects.filter(topic=DELIVER_TOPIC, key=f"notify:{first.key}").count() == 1
+    mail.outbox.clear()
+    outbox.relay(now=NOW)  # the notify.deliver row hands the message to the e-mail backend
+    (email,) = [m for m in mail.outbox if m.to == ["liming@customer.example"]]
+    assert "2026-03-10 14:00" in email.body and email.subject.startswith(f"[{order.ticket.number}]")
+    first.refresh_from_db()
+    assert first.status == "sent" and first.sent_at == NOW
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.service_order_reschedule(
@@ -207,6 +225,45 @@ def test_window_email_is_sent_once_per_window_in_the_customers_language(django_c
     (message,) = [m for m in mail.outbox if m.to == ["liming@customer.example"]]
     assert "2026-03-11 14:00" in message.body
     assert "工程师" in message.body  # customer with a Chinese name: the letter is in Chinese
+    assert [m.language for m in visit_messages(order)] == ["zh-hans", "zh-hans"]
+
+
+def test_os3_visit_window_goes_by_sms_to_a_contact_without_email(settings):
+    settings.NOTIFY_SMS_BACKEND = "servicedesk.notify.backends.console.ConsoleBackend"
+    ticket = visit_ticket(now=NOW)
+    ticket.contact.email = ""
+    ticket.contact.save()
+    order = order_at(OrderStatus.ASSIGNED, ticket=ticket, engineer_user=engineer("liu", full_name="刘洋"))
+    assert services.visit_window_notice_send(order_id=order.pk, now=NOW) is True
+    (message,) = visit_messages(order)
+    assert (message.channel, message.recipient) == ("sms", ticket.contact.mobile)
+    assert "刘洋" in message.body and "2026-03-10 14:00" in message.body and message.subject == ""
+    assert message.params["engineer"] == "刘洋" and message.params["window"] == "2026-03-10 14:00–16:00"
+    outbox.relay(now=NOW)
+    message.refresh_from_db()
+    assert message.status == "sent" and message.provider_id.startswith("console-")
+    order.refresh_from_db()
+    assert order.window_emailed_for == WINDOW[0] and order.window_emailed_at == NOW
+
+
+def test_os3_visit_window_notice_twice_writes_one_message():
+    order = order_at(OrderStatus.ASSIGNED)
+    assert services.visit_window_notice_send(order_id=order.pk, now=NOW) is True
+    # A crash after the send but before the stamp reached the database: the handler runs again.
+    ServiceOrder.objects.filter(pk=order.pk).update(window_emailed_for=None, window_emailed_at=None)
+    services.visit_window_notice_send(order_id=order.pk, now=NOW + datetime.timedelta(minutes=1))
+    (message,) = visit_messages(order)
+    assert OutboxMessage.objects.filter(key=f"notify:{message.key}").count() == 1
+
+
+def test_os3_visit_window_to_an_unreachable_contact_is_not_stamped():
+    ticket = visit_ticket(now=NOW)
+    ticket.contact.email, ticket.contact.mobile, ticket.contact.phone = "", "", "010-6201 1234"  # office phone only
+    ticket.contact.save()
+    order = order_at(OrderStatus.ASSIGNED, ticket=ticket)
+    assert services.visit_window_notice_send(order_id=order.pk, now=NOW) is False
+    order.refresh_from_db()
+    assert order.window_emailed_for is None and not visit_messages(order).exists()
 
 
 def test_gn3_dispatch_refuses_an_engineer_on_approved_leave():
