@@ -55,6 +55,14 @@ def channel_choose(*, contact, channel: str | None = None) -> str | None:
     return None
 
 
+def recipient_label(message: CustomerMessage) -> str:
+    """Where a message went, for staff (timelines, notice lists): the e-mail address or mobile, and
+    for WeChat the contact's name (an OpenID means nothing to a person)."""
+    if message.channel == ContactChannel.WECHAT:
+        return f"{message.contact.name} (WeChat)"
+    return message.recipient
+
+
 def template_find(*, kind: str, channel: str, language: str) -> MessageTemplate | None:
     """The active template in ``language``, else in the other language (a text beats none)."""
     templates = {

@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -25,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.core.services import absolute_url, notification_send
+from servicedesk.notify.models import CustomerMessage, MessageKind
+from servicedesk.notify.services import customer_message_send, recipient_label
 from servicedesk.webhooks import services as webhooks
 from staff.roles import Role
 from staff.selectors import calendar_load
@@ -445,28 +446,58 @@ def survey_link_url(*, callback: Callback) -> str:
     return absolute_url(path)
 
 
+# CB-1: a second "send" of the survey link within this many seconds of the first is the same
+# click twice (or a re-submitted form) and sends nothing new; later it is a deliberate re-send.
+SURVEY_LINK_REPEAT_SECONDS = 60
+
+
 @transaction.atomic
-def survey_link_send(*, callback: Callback, actor, now: datetime.datetime | None = None) -> str:
-    """E-mail the public survey link to the callback's contact; returns the URL sent."""
+def survey_link_send(*, callback: Callback, actor, now: datetime.datetime | None = None) -> CustomerMessage:
+    """CB-1: send the public survey link to the callback's contact by their channel (e-mail, SMS or
+    WeChat, servicedesk/notify); returns the customer message (its ``params["url"]`` is the link).
+
+    Each deliberate send is a new message, keyed ``survey_link:<callback>:<n>``. A send within
+    ``SURVEY_LINK_REPEAT_SECONDS`` of the previous one reuses its key, so a double click (the
+    callback row is locked, the second request waits for the first) writes one message."""
     now = _now(now)
     callback = _lock_callback(callback)
     if callback.status != CallbackStatus.OPEN:
         raise ValidationError(_("This callback is already done."))
-    email = callback.contact.email if callback.contact_id else ""
-    if not email:
-        raise ValidationError(_("The contact has no e-mail address."))
-    url = survey_link_url(callback=callback)
-    send_mail(
-        subject=_("How was our service? A short survey"),
-        message=_("Dear %(name)s,\n\nplease tell us how satisfied you are with our service:\n%(url)s\n\nThank you.")
-        % {"name": callback.contact.name, "url": url},
-        from_email=None,
-        recipient_list=[email],
+    unreachable = _("The contact cannot be reached by e-mail, SMS or WeChat.")
+    if not callback.contact_id:
+        raise ValidationError(unreachable)
+    prefix = f"survey_link:{callback.pk}:"
+    sent = CustomerMessage.objects.filter(kind=MessageKind.SURVEY_LINK, key__startswith=prefix)
+    previous = sent.order_by("-created_at", "-pk").first()
+    if previous is not None and now - previous.created_at < datetime.timedelta(seconds=SURVEY_LINK_REPEAT_SECONDS):
+        return previous  # the same click twice
+    message = customer_message_send(
+        contact=callback.contact,
+        kind=MessageKind.SURVEY_LINK,
+        ticket=callback.ticket,
+        context={"name": callback.contact.name, "url": survey_link_url(callback=callback)},
+        key=f"{prefix}{sent.count() + 1}",
+        now=now,
     )
+    if message is None:
+        raise ValidationError(unreachable)
+    if message.status == CustomerMessage.Status.SKIPPED:
+        raise ValidationError(
+            _("The survey link was not sent: there is no active %(channel)s message template for it.")
+            % {"channel": message.get_channel_display()}
+        )
     callback.link_sent_at = now
     callback.save(update_fields=["link_sent_at"])
-    _event(callback.ticket, CareEventKind.CALLBACK_ATTEMPT, actor=actor, at=now, body=_("Survey link e-mailed to %(email)s") % {"email": email})
-    return url
+    _event(
+        callback.ticket,
+        CareEventKind.CALLBACK_ATTEMPT,
+        actor=actor,
+        at=now,
+        body=_("Survey link sent by %(channel)s to %(recipient)s")
+        % {"channel": message.get_channel_display(), "recipient": recipient_label(message)},
+        message=message.pk,
+    )
+    return message
 
 
 # --- Complaints (HL-10, CB-6, CB-2, ST-6, ST-7) --------------------------------------------------------

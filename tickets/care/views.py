@@ -21,7 +21,9 @@ from servicedesk.core.exports import CountingWriter, export_audit_record
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
 from servicedesk.core.spreadsheets import list_export
+from servicedesk.notify.services import channel_choose
 from staff.permissions import role_required
+from tickets.models import ContactChannel
 from tickets.remote.forms import add_service_errors
 
 from .charts import satisfaction_charts
@@ -71,7 +73,10 @@ def _callback(pk):
 
 
 def _detail(request, callback, *, attempt_form=None, survey_form=None, status=200):
+    # CB-1: the channel the survey link would go by (None: the contact cannot be reached).
+    link_channel = channel_choose(contact=callback.contact) if callback.contact_id else None
     context = {
+        "link_channel": ContactChannel(link_channel).label if link_channel else "",
         "callback": callback,
         "attempts": callback.attempt_rows.select_related("by"),
         "attempt_form": attempt_form or forms.AttemptForm(),
@@ -148,11 +153,11 @@ def callback_survey(request, pk):
 def callback_send_link(request, pk):
     callback = _callback(pk)
     try:
-        services.survey_link_send(callback=callback, actor=request.user, now=timezone.now())
+        sent = services.survey_link_send(callback=callback, actor=request.user, now=timezone.now())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Survey link sent by e-mail."))
+        messages.success(request, _("Survey link sent by %(channel)s.") % {"channel": sent.get_channel_display()})
     return redirect(callback)
 
 

@@ -9,7 +9,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from servicedesk.core.models import Notification
+from servicedesk.core import outbox
+from servicedesk.core.models import Notification, OutboxMessage
+from servicedesk.notify.models import CustomerMessage, MessageKind, MessageTemplate
+from servicedesk.notify.services import DELIVER_TOPIC
 from staff.models import CalendarDay, ConfirmedComplaint, PenaltyProposal, WorkCalendar
 from staff.roles import Role
 from tickets import services as ticket_services
@@ -237,21 +240,72 @@ def test_survey_token_expires_after_max_age(settings):
             services.survey_token_callback(token=token)
 
 
-def test_survey_link_sent_by_email_to_the_contact():
+def survey_messages(cb):
+    return CustomerMessage.objects.filter(kind=MessageKind.SURVEY_LINK, key__startswith=f"survey_link:{cb.pk}:")
+
+
+def test_cb1_survey_link_sent_by_email_to_the_contact():
     cb = callback()
-    url = services.survey_link_send(callback=cb, actor=user(Role.CALLBACK_SPECIALIST), now=NOW)
+    message = services.survey_link_send(callback=cb, actor=user(Role.CALLBACK_SPECIALIST), now=NOW)
+    url = message.params["url"]
+    assert (message.key, message.channel, message.recipient) == (f"survey_link:{cb.pk}:1", "email", "wangfang@customer.example")
+    assert url in message.body and "/care/survey/" in url
+    assert OutboxMessage.objects.filter(topic=DELIVER_TOPIC, key=f"notify:{message.key}").count() == 1
+    assert mail.outbox == []  # delivered by the outbox after commit, not inside the transaction
+    outbox.relay(now=NOW)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["wangfang@customer.example"]
-    assert url in mail.outbox[0].body and "/care/survey/" in url
+    assert url in mail.outbox[0].body
     cb.refresh_from_db()
     assert cb.link_sent_at == NOW
+    event = TicketEvent.objects.filter(ticket=cb.ticket, data__message=message.pk).get()
+    assert event.body == "Survey link sent by E-mail to wangfang@customer.example"
 
 
-def test_survey_link_needs_an_email_address():
+def test_cb1_survey_link_goes_by_sms_to_a_contact_without_email(settings):
+    settings.NOTIFY_SMS_BACKEND = "servicedesk.notify.backends.console.ConsoleBackend"
     cb = callback()
     cb.contact.email = ""
     cb.contact.save()
-    with pytest.raises(ValidationError):
+    message = services.survey_link_send(callback=cb, actor=user(), now=NOW)
+    assert (message.channel, message.recipient) == ("sms", "139 1234 5678")
+    assert message.params == {"name": "王芳", "url": message.params["url"]} and message.params["url"] in message.body
+    outbox.relay(now=NOW)
+    message.refresh_from_db()
+    assert message.status == "sent" and mail.outbox == []
+    assert "SMS" in TicketEvent.objects.filter(ticket=cb.ticket, data__message=message.pk).get().body
+
+
+def test_cb1_survey_link_double_click_is_one_message_a_later_resend_a_new_one():
+    cb = callback()
+    specialist = user(Role.CALLBACK_SPECIALIST)
+    first = services.survey_link_send(callback=cb, actor=specialist, now=NOW)
+    twice = services.survey_link_send(callback=cb, actor=specialist, now=NOW + datetime.timedelta(seconds=2))
+    assert twice.pk == first.pk and survey_messages(cb).count() == 1
+    assert TicketEvent.objects.filter(ticket=cb.ticket, data__message=first.pk).count() == 1
+    later = NOW + datetime.timedelta(seconds=services.SURVEY_LINK_REPEAT_SECONDS)
+    resent = services.survey_link_send(callback=cb, actor=specialist, now=later)
+    assert resent.pk != first.pk and resent.key == f"survey_link:{cb.pk}:2"
+    assert OutboxMessage.objects.filter(topic=DELIVER_TOPIC).count() == 2
+    cb.refresh_from_db()
+    assert cb.link_sent_at == later
+
+
+def test_cb1_survey_link_needs_a_reachable_contact():
+    cb = callback()
+    cb.contact.email, cb.contact.mobile, cb.contact.phone = "", "", "010-6201 1234"
+    cb.contact.save()
+    with pytest.raises(ValidationError, match="cannot be reached by e-mail, SMS or WeChat"):
         services.survey_link_send(callback=cb, actor=user(), now=NOW)
+    assert not survey_messages(cb).exists()
+
+
+def test_cb1_survey_link_without_an_active_template_is_refused():
+    MessageTemplate.objects.filter(kind=MessageKind.SURVEY_LINK, channel="email").update(is_active=False)
+    cb = callback()
+    with pytest.raises(ValidationError, match="no active E-mail message template"):
+        services.survey_link_send(callback=cb, actor=user(), now=NOW)
+    cb.refresh_from_db()
+    assert cb.link_sent_at is None and not survey_messages(cb).exists()
 
 
 # --- Complaints ----------------------------------------------------------------------------------------

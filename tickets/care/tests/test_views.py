@@ -10,6 +10,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from servicedesk.core import outbox
+from servicedesk.notify.models import CustomerMessage
 from staff.roles import Role
 from tickets.care import services
 from tickets.care.models import Callback, CallbackStatus, ComplaintStatus, SurveyResponse
@@ -155,11 +157,29 @@ def test_survey_form_errors_rerender_with_the_answers(client):
     assert not SurveyResponse.objects.exists()
 
 
-def test_send_link_action_emails_the_contact(client, mailoutbox):
+def test_cb1_send_link_action_sends_by_the_contacts_channel(client, mailoutbox):
     cb = callback()
     login(client, Role.CALLBACK_SPECIALIST)
-    client.post(reverse("care:callback_send_link", args=[cb.pk]))
+    page = client.get(reverse("care:callback_detail", args=[cb.pk]))
+    assert "Send the survey link by E-mail" in page.content.decode()
+    response = client.post(reverse("care:callback_send_link", args=[cb.pk]), follow=True)
+    assert "Survey link sent by E-mail." in [str(m) for m in response.context["messages"]]
+    message = CustomerMessage.objects.get(kind="survey_link", contact=cb.contact)
+    assert message.status == "pending" and mailoutbox == []
+    outbox.relay()
     assert len(mailoutbox) == 1 and "/care/survey/" in mailoutbox[0].body
+
+
+def test_cb1_send_link_to_an_unreachable_contact_is_disabled_and_refused(client):
+    cb = callback()
+    cb.contact.email, cb.contact.mobile, cb.contact.phone = "", "", "010-6201 1234"
+    cb.contact.save()
+    login(client, Role.CALLBACK_SPECIALIST)
+    page = client.get(reverse("care:callback_detail", args=[cb.pk])).content.decode()
+    assert "cannot be reached by e-mail, SMS or WeChat" in page and "disabled>Send the survey link<" in page
+    response = client.post(reverse("care:callback_send_link", args=[cb.pk]), follow=True)
+    assert any("cannot be reached" in str(m) for m in response.context["messages"])
+    assert not CustomerMessage.objects.exists()
 
 
 # --- Public survey --------------------------------------------------------------------------------------
