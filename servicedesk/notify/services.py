@@ -59,7 +59,7 @@ def recipient_label(message: CustomerMessage) -> str:
     """Where a message went, for staff (timelines, notice lists): the e-mail address or mobile, and
     for WeChat the contact's name (an OpenID means nothing to a person)."""
     if message.channel == ContactChannel.WECHAT:
-        return f"{message.contact.name} (WeChat)"
+        return message.contact.name
     return message.recipient
 
 

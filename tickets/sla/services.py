@@ -25,11 +25,13 @@ from django.utils.translation import gettext as _
 from hotline.selectors import duty_managers_on_shift
 from servicedesk.core import outbox
 from servicedesk.core.services import notification_send
+from servicedesk.notify.models import CustomerMessage, MessageKind
+from servicedesk.notify.services import channel_choose, customer_message_send, recipient_label
 from servicedesk.webhooks import services as webhooks
 from staff.calendars import Calendar, always_open
 from staff.models import WorkCalendar
 from staff.selectors import calendar_load, work_calendar_default
-from tickets.models import ServiceContract, Ticket, TicketEvent
+from tickets.models import ContactChannel, ServiceContract, Ticket, TicketEvent
 from tickets.models.customers import RenewalStatus
 from tickets.models.tickets import Status
 
@@ -686,12 +688,13 @@ def _reminders_close_stale(*, now: datetime.datetime) -> None:
 
 @outbox.handler(CONTRACT_NOTICE_TOPIC)
 def contract_notice_send(*, reminder_id: int, now: datetime.datetime) -> bool:
-    """CT-2: e-mail the expiry notice letter of an open reminder to the customer's contacts with an
-    e-mail address, in the reminder's language. At most once per reminder (that is, per period and
-    step): the row stays locked until the letter is sent and stamped. False when there is nothing
-    to send or nobody to send it to (the queue then says to print and fax it)."""
-    from django.core.mail import EmailMultiAlternatives
-
+    """CT-2: send the expiry notice of an open reminder to each active contact of the customer, one
+    customer message per contact by their channel (servicedesk/notify): by e-mail the whole letter
+    in the reminder's language (text and HTML), by SMS or WeChat the short notice of the
+    ``contract_expiring`` template. At most once per reminder (that is, per period and step) and
+    contact: the row stays locked until the messages are written and the reminder is stamped, and
+    each message's key is ``contract_expiring:<reminder>:<contact>``. False when there is nothing
+    to send or nobody can be reached (the queue then says to print and fax it)."""
     from .letters import notice_render
 
     with transaction.atomic():
@@ -703,20 +706,43 @@ def contract_notice_send(*, reminder_id: int, now: datetime.datetime) -> bool:
         )
         if reminder is None:
             return False
-        emails = list(
-            reminder.contract.customer.contacts.filter(is_active=True)
-            .exclude(email="")
-            .order_by("pk")
-            .values_list("email", flat=True)
-        )
-        if not emails:
+        contract = reminder.contract
+        letter = None
+        recipients = []
+        for contact in contract.customer.contacts.filter(is_active=True).select_related("customer").order_by("pk"):
+            channel = channel_choose(contact=contact)
+            if channel is None:
+                continue
+            context = {
+                "contract": contract,
+                "contract_number": contract.number,
+                "end_date": contract.end_date.isoformat(),
+            }
+            if channel == ContactChannel.EMAIL:
+                # Only the e-mail carries the letter: SMS and WeChat send the context's plain values
+                # as template parameters, and the letter is no parameter.
+                letter = letter or notice_render(
+                    reminder=reminder, language=reminder.language, today=timezone.localdate(now)
+                )
+                context |= {"letter_subject": letter.subject, "letter_text": letter.text, "body_html": letter.html}
+            message = customer_message_send(
+                contact=contact,
+                kind=MessageKind.CONTRACT_EXPIRING,
+                context=context,
+                channel=channel,
+                key=f"contract_expiring:{reminder.pk}:{contact.pk}",
+                now=now,
+            )
+            if message is None or message.status == CustomerMessage.Status.SKIPPED:
+                continue
+            label = recipient_label(message)
+            if message.channel != ContactChannel.EMAIL:
+                label = f"{label} ({message.get_channel_display()})"
+            recipients.append(label)
+        if not recipients:
             return False
-        letter = notice_render(reminder=reminder, language=reminder.language, today=timezone.localdate(now))
-        message = EmailMultiAlternatives(subject=letter.subject, body=letter.text, to=emails)
-        message.attach_alternative(letter.html, "text/html")
-        message.send()
         reminder.notice_sent_at = now
-        reminder.notice_recipients = ", ".join(emails)
+        reminder.notice_recipients = ", ".join(recipients)
         reminder.save(update_fields=["notice_sent_at", "notice_recipients"])
     return True
 

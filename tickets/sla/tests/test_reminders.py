@@ -8,7 +8,10 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from servicedesk.core.models import Notification
+from servicedesk.core import outbox
+from servicedesk.core.models import Notification, OutboxMessage
+from servicedesk.notify.models import CustomerMessage, MessageKind
+from servicedesk.notify.services import DELIVER_TOPIC
 from staff.roles import Role
 from tickets.models.customers import RenewalStatus
 from tickets.sla import services
@@ -33,7 +36,7 @@ def specialist(make_user):
 def contract():
     customer = CustomerFactory(name="北京华联商贸有限公司")
     ContactFactory(customer=customer, name="李明", email="liming@hualian.example")
-    ContactFactory(customer=customer, name="赵强", email="", phone="010-6552 9901")
+    ContactFactory(customer=customer, name="赵强", email="", mobile="", phone="010-6552 9901")  # office phone only
     installation = InstallationFactory(customer=customer, serial_number="INV-2025-0001")
     contract = ServiceContractFactory(customer=customer, number="SC-0001", end_date=datetime.date(2026, 12, 31))
     contract.installations.add(installation)
@@ -43,6 +46,10 @@ def contract():
 def letters(number):
     """Expiry notice letters sent (they carry an HTML part; staff notifications do not)."""
     return [m for m in mail.outbox if m.alternatives and number in m.subject]
+
+
+def notices(reminder):
+    return CustomerMessage.objects.filter(kind=MessageKind.CONTRACT_EXPIRING, key__startswith=f"contract_expiring:{reminder.pk}:")
 
 
 def run(now, capture):
@@ -71,6 +78,10 @@ def test_ct2_one_month_before_the_end_a_reminder_and_a_notice_letter(
     assert "服务期" in html  # the letter is in Chinese
     reminder.refresh_from_db()
     assert reminder.notice_sent_at == day(12, 1) and reminder.notice_recipients == "liming@hualian.example"
+    (message,) = notices(reminder)  # 赵强 has only an office phone: no message
+    assert (message.channel, message.status, message.body_html) == ("email", "sent", html)
+    assert message.subject == sent[0].subject and "SC-0001" in message.subject
+    assert OutboxMessage.objects.filter(topic=DELIVER_TOPIC, key=f"notify:{message.key}", status="sent").exists()
 
 
 def test_ct2_never_twice_for_the_same_period_and_step(contract, specialist, django_capture_on_commit_callbacks):
@@ -144,7 +155,7 @@ def test_ct2_english_letter_for_an_english_customer_and_none_without_an_e_mail_a
     specialist, django_capture_on_commit_callbacks
 ):
     customer = CustomerFactory(name="Shanghai Golden Lotus Hotel")
-    ContactFactory(customer=customer, email="", phone="021-6255 8888")
+    ContactFactory(customer=customer, email="", mobile="", phone="021-6255 8888")
     ServiceContractFactory(customer=customer, number="SC-EN", end_date=datetime.date(2026, 12, 31))
     run(day(12, 1), django_capture_on_commit_callbacks)
     reminder = ContractReminder.objects.get()
@@ -189,3 +200,75 @@ def test_ct2_contract_marked_lost_stops_the_reminders(contract, specialist, djan
     assert reminder.status == "lost" and reminder.note == "Moved to a competitor"
     run(day(12, 17), django_capture_on_commit_callbacks)
     assert ContractReminder.objects.count() == 1
+
+
+def _notice_for(customer, *, now=None):
+    """A reminder created without delivering anything yet (the outbox rows stay pending)."""
+    ServiceContractFactory(customer=customer, number="SC-CH", end_date=datetime.date(2026, 12, 31))
+    with time_machine.travel(now or day(12, 1), tick=False):
+        services.contract_reminders_create(now=now or day(12, 1))
+    return ContractReminder.objects.get(contract__number="SC-CH")
+
+
+def test_ct2_a_contact_with_only_a_mobile_gets_the_notice_by_sms(settings, specialist):
+    settings.NOTIFY_SMS_BACKEND = "servicedesk.notify.backends.console.ConsoleBackend"
+    customer = CustomerFactory(name="北京华联商贸有限公司")
+    ContactFactory(customer=customer, name="钱芳", email="", mobile="139 1111 2222")
+    reminder = _notice_for(customer)
+    assert services.contract_notice_send(reminder_id=reminder.pk, now=day(12, 2)) is True
+    (message,) = notices(reminder)
+    assert (message.channel, message.recipient, message.body_html) == ("sms", "139 1111 2222", "")
+    assert message.params == {"contract_number": "SC-CH", "end_date": "2026-12-31"}  # no letter in the SMS
+    assert "SC-CH" in message.body and "2026-12-31" in message.body
+    reminder.refresh_from_db()
+    assert reminder.notice_sent_at == day(12, 2) and reminder.notice_recipients == "139 1111 2222 (SMS)"
+    outbox.relay(now=day(12, 2))
+    message.refresh_from_db()
+    assert message.status == "sent" and not letters("SC-CH")
+
+
+def test_ct2_a_wechat_preferring_contact_falls_back_to_email_then_sms_without_a_wechat_account(settings, specialist):
+    settings.NOTIFY_WECHAT_APP_ID = ""  # the official account is not configured: WeChat is not a channel
+    customer = CustomerFactory(name="北京华联商贸有限公司")
+    by_mail = ContactFactory(customer=customer, name="孙丽", email="sunli@hualian.example", preferred_channel="wechat", wechat_openid="o-1")
+    by_sms = ContactFactory(customer=customer, name="周杰", email="", mobile="139 3333 4444", preferred_channel="wechat", wechat_openid="o-2")
+    reminder = _notice_for(customer)
+    assert services.contract_notice_send(reminder_id=reminder.pk, now=day(12, 2)) is True
+    channels = {m.contact_id: m.channel for m in notices(reminder)}
+    assert channels == {by_mail.pk: "email", by_sms.pk: "sms"}
+    reminder.refresh_from_db()
+    assert reminder.notice_recipients == "sunli@hualian.example, 139 3333 4444 (SMS)"
+    outbox.relay(now=day(12, 2))
+    (letter,) = letters("SC-CH")
+    assert letter.to == ["sunli@hualian.example"] and "SC-CH" in letter.body
+
+
+def test_ct2_a_wechat_preferring_contact_gets_wechat_when_the_account_is_configured(settings, specialist):
+    settings.NOTIFY_WECHAT_APP_ID, settings.NOTIFY_WECHAT_APP_SECRET = "wx-test-app", "wx-test-secret"
+    settings.NOTIFY_WECHAT_BACKEND = "servicedesk.notify.backends.console.ConsoleBackend"
+    customer = CustomerFactory(name="北京华联商贸有限公司")
+    ContactFactory(customer=customer, name="孙丽", email="sunli@hualian.example", preferred_channel="wechat", wechat_openid="o-1")
+    reminder = _notice_for(customer)
+    assert services.contract_notice_send(reminder_id=reminder.pk, now=day(12, 2)) is True
+    (message,) = notices(reminder)
+    assert (message.channel, message.recipient) == ("wechat", "o-1")
+    reminder.refresh_from_db()
+    assert reminder.notice_recipients == "孙丽 (WeChat)"  # the name, not the OpenID
+    outbox.relay(now=day(12, 2))
+    message.refresh_from_db()
+    assert message.status == "sent" and not letters("SC-CH")
+
+
+def test_ct2_sending_the_notice_twice_writes_one_message_per_contact(specialist):
+    customer = CustomerFactory(name="北京华联商贸有限公司")
+    ContactFactory(customer=customer, name="李明", email="liming@hualian.example")
+    reminder = _notice_for(customer)
+    assert services.contract_notice_send(reminder_id=reminder.pk, now=day(12, 2)) is True
+    assert services.contract_notice_send(reminder_id=reminder.pk, now=day(12, 2)) is False  # stamped
+    # A crash after the messages were written but before the stamp: the handler runs again.
+    ContractReminder.objects.filter(pk=reminder.pk).update(notice_sent_at=None)
+    assert services.contract_notice_send(reminder_id=reminder.pk, now=day(12, 3)) is True
+    (message,) = notices(reminder)
+    assert OutboxMessage.objects.filter(key=f"notify:{message.key}").count() == 1
+    outbox.relay(now=day(12, 3))
+    assert len(letters("SC-CH")) == 1
