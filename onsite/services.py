@@ -778,7 +778,7 @@ def service_order_reschedule(
     """OS-9: a late arrival or missed appointment is rebooked with a reason and who caused it
     (company-caused misses are counted per engineer). The engineer calls the customer again before
     the new visit (OS-3); a trip already made is due in the service record (OS-7). The customer is
-    e-mailed the new window."""
+    told the new window (OS-3 notice, by their channel)."""
     now = _now(now)
     order = _begin(order, "reschedule", actor)
     if caused_by not in MissCause.values:

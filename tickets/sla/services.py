@@ -599,7 +599,7 @@ def clock_breach_escalate(*, clock_id: int, now: datetime.datetime) -> bool:
 def contract_reminders_create(*, now: datetime.datetime) -> list[ContractReminder]:
     """CT-2, daily: each open contract ending within the longest reminder step gets the reminder of
     the step reached today, once per (contract, period end, step), assigned to the least busy
-    callback specialist, who is notified; the notice letter is e-mailed after commit.
+    callback specialist, who is notified; the expiry notice is sent after commit.
 
     The period is the contract's current end date: a renewal that moves it starts a new series
     (CT-3). Open reminders of contracts renewed, lost, or of a period that has moved are closed.
