@@ -457,8 +457,9 @@ def survey_link_send(*, callback: Callback, actor, now: datetime.datetime | None
     WeChat, servicedesk/notify); returns the customer message (its ``params["url"]`` is the link).
 
     Each deliberate send is a new message, keyed ``survey_link:<callback>:<n>``. A send within
-    ``SURVEY_LINK_REPEAT_SECONDS`` of the previous one reuses its key, so a double click (the
-    callback row is locked, the second request waits for the first) writes one message."""
+    ``SURVEY_LINK_REPEAT_SECONDS`` of the previous one returns that message and records nothing,
+    so a double click (the callback row is locked, the second request waits for the first) writes
+    one message; two racing requests that still meet compute the same key and get one row."""
     now = _now(now)
     callback = _lock_callback(callback)
     if callback.status != CallbackStatus.OPEN:
