@@ -122,7 +122,7 @@ PUBLIC = frozenset({
     "care:survey_public", "healthz", "hotline:cti", "login", "logout", "set_language",
     # issue 14: the customers' own doors.
     "intake:request", "intake:serial_lookup", "intake:request_sent", "intake:status", "intake:status_file",
-    "wechat:callback",
+    "wechat:callback", "wechat:work_callback",
 })
 
 

@@ -452,6 +452,11 @@ SERVICEDESK = {
     "WECHAT_CONTINUE_DAYS": env.int("WECHAT_CONTINUE_DAYS", default=7),
     # The SMS binding code is valid this many minutes.
     "WECHAT_BIND_CODE_MINUTES": env.int("WECHAT_BIND_CODE_MINUTES", default=10),
+    # WeCom (企业微信) self-built app, callback /wechat/work/callback/: the app's "receive messages"
+    # token and EncodingAESKey and the CorpID. All three set switch it on; WeCom always encrypts.
+    "WECOM_TOKEN": env("WECOM_TOKEN", default=""),
+    "WECOM_ENCODING_AES_KEY": env("WECOM_ENCODING_AES_KEY", default=""),
+    "WECOM_CORP_ID": env("WECOM_CORP_ID", default=""),
 }
 
 # --- Customer messages (issue 14, servicedesk/notify, docs/channels-notify.md) ----------------------
