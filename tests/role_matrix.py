@@ -352,6 +352,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "hotline:cti":                           row(403, 403, 403, 403, 403, 403, 403, 403),
     # WeChat's server callback: 404 while WECHAT_TOKEN is unset (the channel is off), issue 14.
     "wechat:callback":                       row(404, 404, 404, 404, 404, 404, 404, 404),
+    "wechat:work_callback":                  row(404, 404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
