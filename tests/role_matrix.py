@@ -122,7 +122,7 @@ PUBLIC = frozenset({
     "care:survey_public", "healthz", "hotline:cti", "login", "logout", "set_language",
     # issue 14: the customers' own doors.
     "intake:request", "intake:serial_lookup", "intake:request_sent", "intake:status", "intake:status_file",
-    "wechat:callback",
+    "wechat:callback", "wechat:work_callback",
 })
 
 
@@ -352,6 +352,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "hotline:cti":                           row(403, 403, 403, 403, 403, 403, 403, 403),
     # WeChat's server callback: 404 while WECHAT_TOKEN is unset (the channel is off), issue 14.
     "wechat:callback":                       row(404, 404, 404, 404, 404, 404, 404, 404),
+    "wechat:work_callback":                  row(404, 404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 

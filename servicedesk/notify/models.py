@@ -48,7 +48,7 @@ class MessageTemplate(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=MessageLanguage.choices)
     subject = models.CharField(_("subject"), max_length=200, blank=True, help_text=_("E-mail only."))
     body = models.TextField(
-        _("text"), help_text=_("Django template syntax, e.g. {{ ticket.number }}; see docs/channels-notify.md.")
+        _("text"), help_text=_("Django template syntax, e.g. {{ ticket.number }}; see docs/channels.md.")
     )
     provider_template_code = models.CharField(
         _("SMS template code"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from servicedesk.core import outbox
 from tickets.models import ContactChannel
 from tickets.sla.policies import letter_language
+from tickets.wechat.policies import is_wecom
 
 from . import backends
 from .models import CustomerMessage, MessageKind, MessageTemplate
@@ -39,7 +40,9 @@ def contact_address(*, contact, channel: str) -> str:
     if channel == ContactChannel.SMS:
         return contact.mobile or ""
     if channel == ContactChannel.WECHAT:
-        return contact.wechat_openid if (contact.wechat_openid and wechat_configured()) else ""
+        # A WeCom user (tickets.wechat) cannot get the official account's template messages.
+        openid = contact.wechat_openid
+        return openid if (openid and not is_wecom(openid) and wechat_configured()) else ""
     return ""
 
 

@@ -58,10 +58,10 @@ INSTALLED_APPS = [
     "tickets.sla",
     "tickets.contracts",
     "tickets.care",
-    # Public service-request form and status page (issue 14, docs/channels-intake.md).
+    # Public service-request form and status page (issue 14, docs/channels.md).
     "tickets.intake",
     "tickets.mailin",
-    # WeChat official account channel (issue 14, docs/channels-wechat.md).
+    # WeChat official account channel (issue 14, docs/channels.md).
     "tickets.wechat",
     "hotline",
     "hotline.roster",
@@ -416,7 +416,7 @@ SERVICEDESK = {
     # subscription is disabled after this many failed deliveries in a row (admins are notified).
     "WEBHOOK_TIMEOUT_SECONDS": env.int("WEBHOOK_TIMEOUT_SECONDS", default=5),
     "WEBHOOK_DISABLE_AFTER_FAILURES": env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10),
-    # --- Public service-request form and status page (issue 14, docs/channels-intake.md) ---------
+    # --- Public service-request form and status page (issue 14, docs/channels.md) ---------
     # Language of the public pages until the visitor picks one with the switch.
     "INTAKE_LANGUAGE": env("INTAKE_LANGUAGE", default="zh-hans"),
     # Rate limits ("count/period", period s, m, h or d; django-ratelimit counters in the cache, which
@@ -440,7 +440,7 @@ SERVICEDESK = {
     "MAILIN_BATCH": env.int("MAILIN_BATCH", default=100),
     # Seconds an IMAP connection may wait for the server before the poll of that mailbox fails.
     "MAILIN_TIMEOUT_SECONDS": env.int("MAILIN_TIMEOUT_SECONDS", default=30),
-    # --- WeChat official account (issue 14, docs/channels-wechat.md) ---------------------------------
+    # --- WeChat official account (issue 14, docs/channels.md) ---------------------------------
     # The server token from the account's "Server configuration"; empty switches the callback off
     # (404). APP_ID/APP_SECRET are shared with the template messages of servicedesk.notify.
     "WECHAT_TOKEN": env("WECHAT_TOKEN", default=""),
@@ -452,9 +452,14 @@ SERVICEDESK = {
     "WECHAT_CONTINUE_DAYS": env.int("WECHAT_CONTINUE_DAYS", default=7),
     # The SMS binding code is valid this many minutes.
     "WECHAT_BIND_CODE_MINUTES": env.int("WECHAT_BIND_CODE_MINUTES", default=10),
+    # WeCom (企业微信) self-built app, callback /wechat/work/callback/: the app's "receive messages"
+    # token and EncodingAESKey and the CorpID. All three set switch it on; WeCom always encrypts.
+    "WECOM_TOKEN": env("WECOM_TOKEN", default=""),
+    "WECOM_ENCODING_AES_KEY": env("WECOM_ENCODING_AES_KEY", default=""),
+    "WECOM_CORP_ID": env("WECOM_CORP_ID", default=""),
 }
 
-# --- Customer messages (issue 14, servicedesk/notify, docs/channels-notify.md) ----------------------
+# --- Customer messages (issue 14, servicedesk/notify, docs/channels.md) ----------------------
 # One backend per channel (dotted path). Embedded default: e-mail through Django's mail backend
 # (the log backend without EMAIL_URL); SMS through Aliyun when its access key is set, WeChat
 # template messages when the official account's app id and secret are set, else a log line each.

@@ -306,17 +306,17 @@ def service_request_submit(
     request.ticket = ticket
     request.save(update_fields=["ticket"])
     status_link_get_or_create(ticket=ticket, now=now)
-    _request_received_send(ticket=ticket, contact=contact, now=now)
+    request_received_send(ticket=ticket, contact=contact, now=now)
     return request, True
 
 
-def _request_received_send(*, ticket: Ticket, contact: Contact | None, now: datetime.datetime) -> None:
-    """The confirmation with the status link, written in this transaction through the notify
-    outbox (issue 14): on the contact's preferred channel, with fallback; nothing when the
-    contact cannot be reached. The key makes it once per ticket."""
+def request_received_send(*, ticket: Ticket, contact: Contact | None, now: datetime.datetime) -> None:
+    """The "we received your request" notice with the status link, written in the caller's
+    transaction through the notify outbox (issue 14): on the contact's preferred channel, with
+    fallback; nothing when the contact cannot be reached. The key makes it once per ticket. Used by
+    every customer channel that opens tickets (the form, e-mail intake)."""
     if contact is None:
         return
-
     customer_message_send(
         contact=contact,
         kind=MessageKind.REQUEST_RECEIVED,

@@ -1,4 +1,4 @@
-"""The IMAP side of the intake, through imap-tools (docs/channels-mailin.md says why that library).
+"""The IMAP side of the intake, through imap-tools (docs/channels.md says why that library).
 
 Only connecting and fetching live here; what a message means is decided in ``policies`` and
 ``services``. Messages are fetched by UID above the highest one already processed, with their raw

@@ -46,7 +46,7 @@ def automatic_reason(msg: EmailMessage, *, own_addresses: frozenset[str] = froze
     for name in ("X-Autoreply", "X-Autorespond"):
         if header(msg, name):
             return f"{name} present"
-    # Decision (docs/channels-mailin.md): mailing-list and newsletter mail carries List-Id; a
+    # Decision (docs/channels.md): mailing-list and newsletter mail carries List-Id; a
     # customer writing to the service address does not. Treated as automatic.
     if header(msg, "List-Id"):
         return "List-Id present"

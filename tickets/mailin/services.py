@@ -24,11 +24,9 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from servicedesk.core.services import heartbeat_record
-from servicedesk.notify.models import MessageKind
-from servicedesk.notify.services import customer_message_send
 from staff.services import channel_user_get
 from tickets import services as tickets
-from tickets.intake.services import status_link_url
+from tickets.intake.services import request_received_send
 from tickets.models import Contact, Ticket, TicketAttachment
 from tickets.models.tickets import Channel, Status
 
@@ -133,21 +131,6 @@ def _attachments_store(*, ticket: Ticket, msg: EmailMessage, now: datetime) -> i
     return stored
 
 
-def _confirmation_send(*, ticket: Ticket, contact: Contact, now: datetime) -> None:
-    """The "we received your request" notice with the status link, written in this transaction
-    through the notify outbox (issue 14), once per ticket. Automatic mail never gets here, so an
-    auto-reply cannot start a loop; by e-mail it carries the ticket's thread headers, so the
-    customer's answer threads onto the ticket."""
-    customer_message_send(
-        contact=contact,
-        kind=MessageKind.REQUEST_RECEIVED,
-        context={"status_url": status_link_url(ticket=ticket)},
-        ticket=ticket,
-        key=f"request_received:{ticket.pk}",
-        now=now,
-    )
-
-
 def _reply_text(msg: EmailMessage, body: str) -> str:
     text = policies.strip_quoted(body) or body
     if not text and policies.attachment_parts(msg):
@@ -182,7 +165,9 @@ def _ticket_open(
         now=now,
     )
     _attachments_store(ticket=ticket, msg=msg, now=now)
-    _confirmation_send(ticket=ticket, contact=contact, now=now)
+    # The confirmation with the status link. Automatic mail never gets here, so an auto-reply
+    # cannot start a loop; by e-mail it carries the ticket's thread headers, so the answer threads.
+    request_received_send(ticket=ticket, contact=contact, now=now)
     return ticket
 
 

@@ -11,6 +11,18 @@ _CODE = re.compile(rf"^\d{{{CODE_LENGTH}}}$")
 # "新问题 ..." or "new ..." (any case, then a space, a colon or nothing more) forces a new ticket.
 _NEW_PREFIX = re.compile(r"^\s*(?:新问题|new\b)\s*[:：,，]?\s*", re.IGNORECASE)
 _MOBILE = re.compile(r"^1\d{10}$")
+# WeCom users are stored next to the official account's OpenIDs with this prefix: the two id
+# spaces never collide, and notify knows a WeCom id cannot get an official-account template message.
+WECOM_PREFIX = "wecom:"
+OPENID_MAX = 64  # the stored id's length (Contact.wechat_openid, WeChatBinding/WeChatMessage.openid)
+
+
+def wecom_id(userid: str) -> str:
+    return f"{WECOM_PREFIX}{userid}"
+
+
+def is_wecom(openid: str) -> bool:
+    return openid.startswith(WECOM_PREFIX)
 
 
 def looks_like_code(text: str) -> bool:

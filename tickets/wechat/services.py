@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 import filetype
+import requests
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_noop
+from wechatpy import WeChatClient
 
 from servicedesk.core import outbox
 from servicedesk.notify.models import MessageKind as NotifyKind
@@ -47,6 +49,11 @@ def _conf(name: str, default=None):
 def channel_enabled() -> bool:
     """The callback answers only when a server token is configured (otherwise 404)."""
     return bool(_conf("WECHAT_TOKEN", ""))
+
+
+def wecom_enabled() -> bool:
+    """The WeCom callback needs its token, EncodingAESKey and CorpID (otherwise 404)."""
+    return all(_conf(name, "") for name in ("WECOM_TOKEN", "WECOM_ENCODING_AES_KEY", "WECOM_CORP_ID"))
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,6 @@ ALREADY_BOUND = gettext_noop(
 OPENED = gettext_noop("Your service request %(number)s is registered.")
 CONTINUED = gettext_noop("Added to your service request %(number)s.")
 STATUS_LINK = gettext_noop("Status page:")
-NO_STATUS_LINK = gettext_noop("You can ask for its status here or on our hotline.")
 PICTURE_ADDED = gettext_noop("Picture received for your service request %(number)s.")
 ONLY_TEXT = gettext_noop("We can take text messages and pictures only. Please describe your problem in a message.")
 EMPTY = gettext_noop("Please describe your problem in the message.")
@@ -298,8 +304,6 @@ def status_url(*, ticket: Ticket) -> str:
 
 def _with_status(text: str, *, ticket: Ticket) -> str:
     url = status_url(ticket=ticket)
-    if not url:  # tickets.intake not installed: the number only, and say so
-        return text + "\n" + _bilingual(NO_STATUS_LINK)
     return text + "\n" + _bilingual(STATUS_LINK, sep=" / ") + " " + url
 
 
@@ -351,13 +355,10 @@ def _media_download(*, message: WeChatMessage) -> tuple[bytes, str]:
     """The picture's bytes and content type: the media API when the account's AppID/secret are set,
     else the PicUrl WeChat sent (valid for a few days)."""
     app_id, secret = _conf("WECHAT_APP_ID", ""), _conf("WECHAT_APP_SECRET", "")
-    if message.media_id and app_id and secret:
-        from wechatpy import WeChatClient
-
+    # The media API is the official account's; a WeCom picture is fetched by its PicUrl.
+    if message.media_id and app_id and secret and not policies.is_wecom(message.openid):
         response = WeChatClient(app_id, secret, timeout=10).media.download(message.media_id)
     elif message.pic_url:
-        import requests
-
         response = requests.get(message.pic_url, timeout=10)
     else:
         raise MediaFetchError("no media id (or no AppID/secret) and no picture URL")

@@ -6,4 +6,5 @@ app_name = "wechat"
 
 urlpatterns = [
     path("callback/", views.callback, name="callback"),
+    path("work/callback/", views.work_callback, name="work_callback"),
 ]

@@ -1,6 +1,6 @@
 """Seed a default template for every kind × channel × language (issue 14). Admins edit them; the
 SMS template codes and WeChat template ids stay empty until the operator fills them in from the
-Aliyun console and the official account (docs/channels-notify.md). The texts are copied here, not
+Aliyun console and the official account (docs/channels.md). The texts are copied here, not
 imported, so this migration always writes the same rows."""
 
 from django.db import migrations

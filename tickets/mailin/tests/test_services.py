@@ -10,7 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django_celery_beat.models import PeriodicTask
 
-from servicedesk.core.models import Heartbeat
+from servicedesk.core.models import Heartbeat, OutboxMessage
+from servicedesk.notify.models import CustomerMessage, MessageKind
 from staff.services import channel_user_get
 from tickets.mailin import services
 from tickets.mailin.imap import Fetched
@@ -58,6 +59,17 @@ def test_gn1_new_message_from_known_contact_opens_an_email_ticket(mailbox, conta
     assert "jams on every second page" in ticket.description
     assert record.contact == contact and record.from_address == "lilei@customer.example"
     assert ticket.events.filter(kind=EventKind.CREATED).count() == 1
+
+
+def test_new_ticket_by_email_gets_its_confirmation_through_the_outbox(mailbox, contact):
+    record = process(mailbox, make_message(sender="Li Lei <lilei@customer.example>"))
+    message = CustomerMessage.objects.get(ticket=record.ticket)
+    assert message.kind == MessageKind.REQUEST_RECEIVED and message.recipient == contact.email
+    assert "/status/" in message.body and record.ticket.number in message.subject
+    assert OutboxMessage.objects.filter(topic="notify.deliver", payload__message_id=message.pk).count() == 1
+    # A second fetch of the same message sends nothing new.
+    process(mailbox, make_message(sender=contact.email, message_id=record.message_id), uid=2)
+    assert CustomerMessage.objects.count() == 1
 
 
 def test_same_message_twice_is_one_ticket(mailbox, contact):

@@ -10,7 +10,10 @@ import time_machine
 
 from servicedesk.core import outbox
 from servicedesk.core.models import OutboxMessage
-from tickets.models import Contact, Ticket, TicketAttachment
+from servicedesk.notify.models import CustomerMessage
+from servicedesk.notify.models import MessageKind as NotifyKind
+from tickets.intake.services import status_link_url
+from tickets.models import Contact, ContactChannel, Ticket, TicketAttachment
 from tickets.models.tickets import Channel, EventKind, Status
 from tickets.tests.factories import ContactFactory
 from tickets.wechat import services
@@ -77,6 +80,14 @@ def test_bind_flow_code_by_sms_then_bound(contact, code):
     binding.refresh_from_db()
     assert binding.bound_at == NOW + datetime.timedelta(minutes=9) and not binding.code_hash
     assert binding.history.count() >= 2
+
+
+def test_bind_code_sms_is_a_customer_message_in_the_outbox(contact, code):
+    send("13912345678")
+    message = CustomerMessage.objects.get(contact=contact)
+    assert message.kind == NotifyKind.BIND_CODE and message.channel == ContactChannel.SMS
+    assert message.recipient == contact.mobile and code in message.body
+    assert OutboxMessage.objects.filter(topic="notify.deliver", payload__message_id=message.pk).count() == 1
 
 
 def test_bind_code_expires(contact, code):
@@ -157,9 +168,10 @@ def test_a_hotline_ticket_of_the_contact_is_not_continued_over_wechat(bound, age
     assert Ticket.objects.count() == 2
 
 
-def test_status_line_says_so_while_intake_is_missing(bound, monkeypatch):
-    monkeypatch.setattr(services, "status_url", lambda *, ticket: "https://sd.example/s/abc")
-    assert "https://sd.example/s/abc" in send("打印机")
+def test_the_answer_carries_the_ticket_number_and_its_status_link(bound):
+    reply = send("打印机")
+    ticket = Ticket.objects.get()
+    assert ticket.number in reply and status_link_url(ticket=ticket) in reply
 
 
 # --- Pictures -----------------------------------------------------------------------------------------
