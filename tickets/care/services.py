@@ -441,9 +441,13 @@ def survey_token_callback(*, token: str) -> Callback:
         raise SurveyLinkInvalid from exc
 
 
+def survey_link_path(*, callback: Callback) -> str:
+    """The public survey page of ``callback`` (CB-1), as a path on this site."""
+    return reverse("care:survey_public", args=[survey_token_make(callback=callback)])
+
+
 def survey_link_url(*, callback: Callback) -> str:
-    path = reverse("care:survey_public", args=[survey_token_make(callback=callback)])
-    return absolute_url(path)
+    return absolute_url(survey_link_path(callback=callback))
 
 
 # CB-1: a second "send" of the survey link within this many seconds of the first is the same

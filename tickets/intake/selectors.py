@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from tickets.care.models import Callback, CallbackStatus
+from tickets.care.services import survey_link_path
 from tickets.models import Installation, Ticket, TicketAttachment
 from tickets.models.tickets import EventKind
 from tickets.selectors import contract_in_force
+from tickets.sla.models import SLAClock
 
 from . import policies
 
@@ -56,24 +59,17 @@ def _visit(ticket: Ticket):
 
 def _survey(ticket: Ticket) -> tuple[str, bool]:
     """CB-1: the satisfaction survey of the solved ticket's callback: its public link while open."""
-    from django.urls import reverse
-
-    from tickets.care.models import Callback, CallbackStatus
-    from tickets.care.services import survey_token_make
-
     callback = Callback.objects.filter(ticket=ticket).order_by("-pk").first()
     if callback is None:
         return "", False
     if callback.status == CallbackStatus.DONE:
         return "", True
     # A path, not an absolute link: the customer is on this site already.
-    return reverse("care:survey_public", args=[survey_token_make(callback=callback)]), False
+    return survey_link_path(callback=callback), False
 
 
 def status_view(*, ticket: Ticket, now: datetime.datetime) -> StatusView:
     """Everything the status page shows, in a fixed number of queries (pinned in the tests)."""
-    from tickets.sla.models import SLAClock
-
     order = _visit(ticket)
     stage = policies.ticket_stage(
         status=ticket.status,
