@@ -371,7 +371,10 @@ def _media_download(*, message: WeChatMessage) -> tuple[bytes, str]:
 @outbox.handler(MEDIA_FETCH_TOPIC)
 def media_fetch(*, now, message_id: int) -> None:
     """Download a WeChat picture and store it on the ticket (idempotent: stamped ``attachment``)."""
-    message = WeChatMessage.objects.select_for_update().filter(pk=message_id).select_related("ticket").first()
+    message = (
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to ticket
+        WeChatMessage.objects.select_for_update(of=("self",)).filter(pk=message_id).select_related("ticket").first()
+    )
     if message is None or message.attachment_id is not None or message.ticket is None:
         return
     content, _content_type = _media_download(message=message)
