@@ -28,6 +28,9 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("sla/", include("tickets.sla.urls")),
     path("contracts/", include("tickets.contracts.urls")),
+    # Before "onsite/": spare parts are a nested app with their own namespace (issue 16).
+    path("onsite/parts/", include("onsite.parts.urls")),
+    path("onsite/maintenance/", include("onsite.maintenance.urls")),
     path("onsite/", include("onsite.urls")),
     path("care/", include("tickets.care.urls")),
     # Public: the service-request form /request/ and the status page /status/<token>/ (issue 14).

@@ -290,6 +290,13 @@ MATRIX: dict[str, dict[str, int]] = {
     "onsite:signature":                      row(302, 200, 200, 200, 404, 200, 403, 200),
     "onsite:calendar":                       row(302, 403, 200, 200, 200, 403, 403, 200),
     "onsite:reports":                        row(302, 403, 200, 200, 403, 403, 403, 200),
+    # --- Spare parts and van stock (issue 16) ------------------------------------------------------
+    #                                            anon agent duty  svc   eng   cb    hr   admin
+    "parts:catalogue":                       row(302, 403, 200, 200, 200, 403, 403, 200),
+    "parts:locations":                       row(302, 403, 200, 200, 403, 403, 403, 200),
+    "parts:location_detail":                 row(302, 403, 200, 200, 403, 403, 403, 200),
+    "parts:transfer":                        row(302, 403, 403, 200, 403, 403, 403, 200),
+    "parts:my_van":                          row(302, 403, 403, 403, 200, 403, 403, 403),
     # --- Callbacks, surveys, complaints ------------------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin
     "care:queue":                            row(302, 403, 403, 200, 403, 200, 403, 200),

@@ -93,6 +93,7 @@ PK_OBJECTS = {
     "contracts/list/": "contract",
     "contracts/renewals/": "renewal",
     "onsite/orders/": "order",
+    "onsite/parts/locations/": "stock_location",
     "care/callbacks/": "callback",
     "care/complaints/": "complaint",
     "hotline/roster/shifts/": "shift",
@@ -184,7 +185,15 @@ def _pick_objects(*, stored_files: list) -> dict:
         "call": first(CallLog.objects.all()).pk,
         "duty_request": first(DutyRequest.objects.all()).pk,
         "callback_promise": first(CallbackPromise.objects.all()).pk,
+        "stock_location": _stock_location(),
     }
+
+
+def _stock_location() -> int:
+    """Issue 16: a warehouse (the demo has no stock yet)."""
+    from onsite.parts.models import LocationKind, StockLocation
+
+    return StockLocation.objects.get_or_create(name="中央仓库", defaults={"kind": LocationKind.WAREHOUSE})[0].pk
 
 
 def _intake_objects(*, ticket, stored_files: list) -> dict:

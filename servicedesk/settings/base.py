@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "hotline",
     "hotline.roster",
     "onsite",
+    # Spare parts, warehouse and van stock (issue 16, docs/onsite.md).
+    "onsite.parts",
+    "onsite.maintenance",
     "training",
 ]
 
@@ -363,6 +366,10 @@ SERVICEDESK = {
     ),
     # Issue 17: leaving or checking in more than this many hours before the agreed window asks to confirm (0: never).
     "ONSITE_EARLY_WARNING_HOURS": env.int("ONSITE_EARLY_WARNING_HOURS", default=24),
+    # Preventive maintenance plans (docs/onsite.md): visits and their orders are generated this many days ahead.
+    "MAINTENANCE_HORIZON_DAYS": env.int("MAINTENANCE_HORIZON_DAYS", default=60),
+    # The ticket type of a generated preventive visit (there is no "maintenance" type; see docs/onsite.md).
+    "MAINTENANCE_TICKET_TYPE": env("MAINTENANCE_TICKET_TYPE", default="fault"),
     # Contract renewals (docs/contracts.md). CT-3: payment is due within this many calendar days of signing.
     "CONTRACT_PAYMENT_DAYS": env.int("CONTRACT_PAYMENT_DAYS", default=3),
     # The renewal form proposes a new period of this many months, starting the day after the current end.
