@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CallAttempt, PartUsed, Reschedule, ServiceOrder, SignOff, WorkReport
+from .models import CallAttempt, OrderPhoto, PartUsed, Reschedule, ServiceOrder, SignOff, WorkReport
 
 
 class CallAttemptInline(admin.TabularInline):
@@ -86,3 +86,15 @@ class RescheduleAdmin(admin.ModelAdmin):
     search_fields = ("order__ticket__number", "reason")
     raw_id_fields = ("order",)
     autocomplete_fields = ("engineer", "recorded_by")
+
+
+@admin.register(OrderPhoto)
+class OrderPhotoAdmin(admin.ModelAdmin):
+    """Visit photos (issue 16): added on the order page only; admin shows them."""
+
+    list_display = ("id", "order", "caption", "added_by", "added_at", "location_kept")
+    list_select_related = ("order__ticket", "added_by")
+    search_fields = ("order__ticket__number", "caption")
+    raw_id_fields = ("order", "attachment")
+    readonly_fields = ("order", "attachment", "thumbnail", "width", "height", "location_kept", "added_by", "added_at")
+    date_hierarchy = "added_at"

@@ -244,3 +244,45 @@ class CalendarForm(forms.Form):
     )
 
 
+
+
+# --- Visit photos (issue 16) ------------------------------------------------------------------------
+
+# Photos one upload form may carry (the phone sends them resized, some 300 KB each).
+PHOTOS_PER_UPLOAD = 10
+
+
+class PhotoInput(forms.FileInput):
+    """The phone's camera or gallery: ``capture`` opens the back camera, ``multiple`` lets the
+    gallery pick several; ``static/js/photos.js`` resizes what was picked before it is sent."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        defaults = {"accept": "image/*", "capture": "environment", "multiple": True, "data-photo-input": ""}
+        super().__init__({**defaults, **(attrs or {})})
+
+
+class PhotoFilesField(forms.FileField):
+    """One or more files; each is checked by the service (type, size, pixels)."""
+
+    widget = PhotoInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > PHOTOS_PER_UPLOAD:
+            raise forms.ValidationError(
+                _("Send at most %(count)d photos at a time.") % {"count": PHOTOS_PER_UPLOAD}, code="too_many"
+            )
+        return [super(PhotoFilesField, self).clean(f, initial) for f in files]
+
+
+class PhotoForm(IdempotentFormMixin, forms.Form):
+    photos = PhotoFilesField(
+        label=_("Photo"),
+        error_messages={"required": _("Take a photo or choose one first.")},
+        help_text=_("JPEG, PNG or WebP. Large pictures are made smaller on the phone before sending."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

@@ -8,7 +8,7 @@ check-in, check-out with time and position). Its status moves only through the t
 Around it: the pre-visit call attempts (``CallAttempt``, OS-3), the work report with the on-site
 checklist (``WorkReport``, OS-4) and the parts used (``PartUsed``, OS-11), the customer's sign-off
 with the signature drawn on the phone and the rating (``SignOff``, OS-4, OS-10) and the reschedules
-with their cause (``Reschedule``, OS-9).
+with their cause (``Reschedule``, OS-9) and the photos taken on the visit (``OrderPhoto``, issue 16).
 """
 
 import uuid
@@ -102,6 +102,7 @@ class OnsiteEventKind(models.TextChoices):
     CANCELLED = "onsite_cancelled", _("On-site visit cancelled")
     CLOSED = "onsite_closed", _("On-site order closed")
     PART_RETURNED = "onsite_part_returned", _("Factory repair returned")
+    PHOTO_ADDED = "onsite_photo", _("Visit photo added")
 
 
 class MissCause(models.TextChoices):
@@ -439,3 +440,43 @@ class Reschedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.code} {self.get_caused_by_display()}"
+
+
+def photo_thumbnail_upload_to(instance, filename: str) -> str:
+    return f"onsite/photos/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}-thumb.jpg"
+
+
+class OrderPhoto(models.Model):
+    """A photo taken on the visit (issue 16). The picture itself is a ticket attachment (so it is in
+    the ticket's files, served only through the permission-checked views); this row links it to the
+    order with its caption and the small JPEG thumbnail made by Pillow. Append-only.
+
+    ``key`` is the idempotency key of the upload form (one photo per key and file, even when the
+    phone sends the form twice); ``location_kept`` says whether the stored file still carries the
+    GPS position (``PHOTO_KEEP_LOCATION``)."""
+
+    order = models.ForeignKey(ServiceOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="photos")
+    attachment = models.OneToOneField(
+        "tickets.TicketAttachment", verbose_name=_("file"), on_delete=models.PROTECT, related_name="order_photo"
+    )
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_thumbnail_upload_to, max_length=200)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(_("width (px)"))
+    height = models.PositiveIntegerField(_("height (px)"))
+    location_kept = models.BooleanField(_("GPS position kept in the file"), default=False)
+    key = models.CharField(max_length=80, blank=True, editable=False)
+    added_by = _user_fk(_("added by"), null=False)
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        indexes = [models.Index(fields=["order", "added_at"], name="onsite_photo_order_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="onsite_photo_key_unique"),
+            models.CheckConstraint(condition=Q(width__gt=0, height__gt=0), name="onsite_photo_has_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.code} {self.caption or self.attachment.name}"

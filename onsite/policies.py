@@ -452,3 +452,28 @@ def current_step(status: str) -> int | None:
     """Index in ``STEPS`` of the engineer's next step (len(STEPS) when all are done, None before
     dispatch or after cancelling)."""
     return _STEP_OF_STATUS.get(status)
+
+
+# --- Visit photos (issue 16) ------------------------------------------------------------------------
+
+# The engineer adds photos while on the visit: from check-in until check-out.
+PHOTO_VISIT_STATUSES = frozenset({S.ON_SITE, S.ESCALATED, S.WORK_DONE, S.SIGNED})
+# Service managers (and administrators) add photos to any order that is not cancelled.
+PHOTO_MANAGER_ROLES = frozenset({Role.SERVICE_MANAGER, Role.ADMIN})
+
+
+def photo_add_refusal(
+    *, status: str, checked_out_at, roles: frozenset[str], is_order_engineer: bool, photo_count: int, max_photos: int
+) -> str | None:
+    """Why ``roles`` may not add a photo to an order in ``status`` now (None: they may)."""
+    if status == S.CANCELLED:
+        return _("This order is cancelled; no photos can be added.")
+    if photo_count >= max_photos:
+        return _("This order has %(count)d photos already, the most it can hold.") % {"count": photo_count}
+    if roles & PHOTO_MANAGER_ROLES:
+        return None
+    if is_order_engineer:
+        if status in PHOTO_VISIT_STATUSES and checked_out_at is None:
+            return None
+        return _("Photos are added on the visit: from check-in until you check out.")
+    return _("Only the engineer on the visit or a service manager can add photos.")

@@ -15,9 +15,10 @@ from staff.models import EmployeeSkill, User, WorkCalendar
 from staff.roles import Role
 from staff.selectors import calendar_load, engineers_available
 from tickets.models import TicketEvent
+from tickets.selectors import ticket_visible_queryset
 
 from . import policies
-from .models import LOAD_STATUSES, OnsiteEventKind, OrderStatus, PartUsed, Reschedule, ServiceOrder, SignOff
+from .models import LOAD_STATUSES, OnsiteEventKind, OrderPhoto, OrderStatus, PartUsed, Reschedule, ServiceOrder, SignOff
 
 # Managers see and steer every order.
 ORDER_MANAGER_ROLES = (Role.DUTY_MANAGER, Role.SERVICE_MANAGER, Role.ADMIN)
@@ -110,6 +111,19 @@ def order_timeline(*, order: ServiceOrder) -> QuerySet[TicketEvent]:
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+def order_photos(*, order: ServiceOrder) -> QuerySet[OrderPhoto]:
+    """The order's photos, oldest first, with their files: one query whatever their number."""
+    return OrderPhoto.objects.filter(order=order).select_related("attachment", "added_by").order_by("added_at", "id")
+
+
+def photo_visible_queryset(*, user) -> QuerySet[OrderPhoto]:
+    """Photos of the orders ``user`` sees, or of the tickets they see (the ticket timeline shows
+    them too); nothing for anyone else (GN-7, deny by default)."""
+    orders = order_visible_queryset(user=user).values("pk")
+    tickets = ticket_visible_queryset(user=user).values("pk")
+    return OrderPhoto.objects.filter(Q(order__in=orders) | Q(order__ticket__in=tickets)).select_related("attachment")
 
 
 def open_order_for_ticket(*, ticket) -> ServiceOrder | None:

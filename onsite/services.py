@@ -11,9 +11,9 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from staff.roles import Role
 from staff.selectors import calendar_load, employee_calendar, engineers_available
 from staff.services import penalty_propose
 from tickets.care import services as care
-from tickets.models import Contact, Ticket
+from tickets.models import Contact, Ticket, TicketAttachment
 from tickets.models.tickets import OPEN_STATUSES
 from tickets.models.tickets import Status as TicketStatus
 from tickets.policies import TransitionNotAllowed
@@ -41,12 +41,14 @@ from .models import (
     CallAttempt,
     MissCause,
     OnsiteEventKind,
+    OrderPhoto,
     PartUsed,
     Reschedule,
     ServiceOrder,
     SignOff,
     WorkReport,
 )
+from .photos import photo_process
 from .signatures import signature_png_check
 
 # --- Helpers -------------------------------------------------------------------------------------------
@@ -868,6 +870,145 @@ def part_factory_returned(
     late = returned_on > part.factory_due_on
     _event(order, OnsiteEventKind.PART_RETURNED, actor=actor, at=now, body=f"{part.name} x {part.quantity}", late=late)
     return part
+
+
+# --- Visit photos (issue 16) --------------------------------------------------------------------------
+
+
+def photo_add_refusal_for(*, order: ServiceOrder, user, photo_count: int) -> str | None:
+    """Whether ``user`` may add a photo to ``order`` now (the order page offers the form only then)."""
+    return policies.photo_add_refusal(
+        status=order.status,
+        checked_out_at=order.checked_out_at,
+        roles=user.role_names,
+        is_order_engineer=order.engineer_id is not None and order.engineer_id == user.pk,
+        photo_count=photo_count,
+        max_photos=settings.SERVICEDESK["PHOTO_MAX_PER_ORDER"],
+    )
+
+
+def _photo_repeat(*, key: str, order: ServiceOrder, actor) -> OrderPhoto | None:
+    """The photo already stored under ``key`` (a form sent twice), or None."""
+    if not key:
+        return None
+    photo = OrderPhoto.objects.filter(key=key).first()
+    if photo is not None and (photo.order_id != order.pk or photo.added_by_id != actor.pk):
+        raise PermissionDenied(_("This form was sent by someone else."))
+    return photo
+
+
+def _delete_files(files) -> None:
+    for stored in files:
+        if stored.name:
+            stored.storage.delete(stored.name)
+
+
+def _photo_name(upload, *, extension: str, order: ServiceOrder) -> str:
+    stem = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip()
+    return f"{(stem or order.code)[:150]}.{extension}"
+
+
+@transaction.atomic
+def order_photo_add(
+    *, order: ServiceOrder, actor, upload, caption: str = "", key: str = "", now: datetime.datetime | None = None
+) -> OrderPhoto:
+    """A photo taken on the visit, by the order's engineer (from check-in until check-out) or a
+    service manager. The file is checked (a JPEG, PNG or WebP within ``PHOTO_MAX_MB`` and
+    ``PHOTO_MAX_PIXELS``), turned upright, stripped of its EXIF/GPS metadata unless
+    ``PHOTO_KEEP_LOCATION`` is on, and stored as a ticket attachment with a thumbnail; the ticket's
+    timeline gets a line with it. The same non-empty ``key`` twice stores one photo: the repeat
+    returns the first (the unique key also settles two requests at once)."""
+    return _photo_store(order=order, actor=actor, upload=upload, caption=caption, key=key, now=_now(now))[0]
+
+
+def _photo_store(*, order, actor, upload, caption: str, key: str, now) -> tuple[OrderPhoto, bool]:
+    """``order_photo_add``; also says whether the photo is new (False: a repeat of ``key``)."""
+    repeat = _photo_repeat(key=key, order=order, actor=actor)
+    if repeat is not None:
+        return repeat, False
+    order = _lock(order)
+    refused = photo_add_refusal_for(order=order, user=actor, photo_count=order.photos.count())
+    if refused:
+        raise ValidationError(refused)
+    conf = settings.SERVICEDESK
+    processed = photo_process(
+        upload,
+        max_bytes=conf["PHOTO_MAX_MB"] * 1024 * 1024,
+        max_pixels=conf["PHOTO_MAX_PIXELS"],
+        max_side=conf["PHOTO_MAX_SIDE"],
+        thumb_side=conf["PHOTO_THUMB_PX"],
+        keep_location=conf["PHOTO_KEEP_LOCATION"],
+    )
+    name = _photo_name(upload, extension=processed.extension, order=order)
+    attachment = TicketAttachment(
+        ticket=order.ticket,
+        name=name,
+        content_type=processed.content_type,
+        size=len(processed.data),
+        source=TicketAttachment.Source.ONSITE,
+        uploaded_by=actor,
+        created_at=now,
+    )
+    photo = OrderPhoto(
+        order=order,
+        caption=(caption or "").strip(),
+        width=processed.width,
+        height=processed.height,
+        location_kept=processed.location_kept,
+        key=key or "",
+        added_by=actor,
+        added_at=now,
+    )
+    attachment.full_clean(exclude=["file"])
+    photo.full_clean(exclude=["attachment", "thumbnail"], validate_constraints=False)  # the key: below
+    attachment.file.save(name, ContentFile(processed.data), save=False)
+    photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
+    stored = [attachment.file, photo.thumbnail]
+    try:  # the files are written first; remove them again when the rows cannot be saved
+        with transaction.atomic():  # savepoint: a twin with the same key may have committed meanwhile
+            attachment.save()
+            photo.attachment = attachment
+            photo.save()
+    except IntegrityError:
+        _delete_files(stored)
+        repeat = _photo_repeat(key=key, order=order, actor=actor)
+        if repeat is None:
+            raise
+        return repeat, False
+    except Exception:
+        _delete_files(stored)
+        raise
+    _event(
+        order,
+        OnsiteEventKind.PHOTO_ADDED,
+        actor=actor,
+        at=now,
+        body=photo.caption,
+        photo=photo.pk,
+        attachment=attachment.pk,
+    )
+    return photo, True
+
+
+@transaction.atomic
+def order_photos_add(
+    *, order: ServiceOrder, actor, uploads, caption: str = "", key: str = "", now: datetime.datetime | None = None
+) -> list[OrderPhoto]:
+    """Several photos of one upload form, all or none; each file has its own key (``key-1``, ...)."""
+    now = _now(now)
+    photos, written = [], []
+    try:
+        for number, upload in enumerate(uploads, start=1):
+            photo, created = _photo_store(
+                order=order, actor=actor, upload=upload, caption=caption, key=f"{key}-{number}" if key else "", now=now
+            )
+            photos.append(photo)
+            if created:
+                written += [photo.attachment.file, photo.thumbnail]
+    except Exception:
+        _delete_files(written)  # their rows roll back with this transaction; so must their files
+        raise
+    return photos
 
 
 # --- Deadlines (OS-6/ST-8, OS-7/ST-10): called by the daily task ---------------------------------------

@@ -28,6 +28,9 @@ urlpatterns = [
     path("orders/<int:pk>/parts/<int:part_pk>/returned/", views.part_returned, name="part_returned"),
     path("orders/<int:pk>/print/", views.order_print, name="print"),
     path("orders/<int:pk>/signature.png", views.order_signature, name="signature"),
+    path("orders/<int:pk>/photos/", views.order_photo_add, name="photo_add"),
+    path("orders/<int:pk>/photos/<int:photo_pk>/", views.order_photo, name="photo"),
+    path("orders/<int:pk>/photos/<int:photo_pk>/thumbnail.jpg", views.order_photo_thumbnail, name="photo_thumbnail"),
     path("calendar/", views.visit_calendar, name="calendar"),
     path("reports/", views.reports, name="reports"),
 ]

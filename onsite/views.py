@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.dates import month_bounds
@@ -27,6 +28,7 @@ from tickets.selectors import TICKET_DESK_ROLES, ticket_visible_queryset
 from . import forms, policies, selectors, services
 from .exports import ORDER_COLUMNS
 from .models import PartUsed
+from .policies import PHOTO_MANAGER_ROLES
 from .selectors import CALENDAR_ROLES, ORDER_MANAGER_ROLES, ORDER_READER_ROLES, ORDER_REQUEST_ROLES, ORDER_ROLES
 from .signatures import signature_from_data_url
 
@@ -190,8 +192,20 @@ def _render_order(request, order, **bound):
         "part_returned_form": forms.PartReturnedForm(initial={"returned_on": timezone.localdate(now)}),
         "today": timezone.localdate(now),
     }
+    context.update(_photo_context(order, user))
     context.update(bound)
     return render(request, "onsite/order_detail.html", context)
+
+
+def _photo_context(order, user) -> dict:
+    """Issue 16: the order's photos and, when the user may add one now, the upload form."""
+    photos = list(selectors.order_photos(order=order))
+    may_add = services.photo_add_refusal_for(order=order, user=user, photo_count=len(photos)) is None
+    return {
+        "photos": photos,
+        "photo_form": forms.PhotoForm() if may_add else None,
+        "photo_keep_location": settings.SERVICEDESK["PHOTO_KEEP_LOCATION"],
+    }
 
 
 def _parts_with_flags(order, *, today) -> list[PartUsed]:
@@ -418,6 +432,67 @@ def part_returned(request, pk, part_pk):
     )  # fmt: skip
 
 
+# --- Visit photos (issue 16) ---------------------------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.ENGINEER, *PHOTO_MANAGER_ROLES)  # which engineer, and when: the service decides
+def order_photo_add(request, pk):
+    """Photos from the phone's camera (resized by ``static/js/photos.js``); a refused upload is the
+    page again with the reason, answered 400."""
+    order = _order(request, pk)
+    form = forms.PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            photos = services.order_photos_add(
+                order=order, actor=request.user, uploads=form.cleaned_data["photos"],
+                caption=form.cleaned_data["caption"], key=form.idempotency_key,
+            )  # fmt: skip
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                add_service_errors(form, exc)
+            else:
+                form.add_error("photos", exc)
+        else:
+            messages.success(
+                request, ngettext("Photo added.", "%(count)d photos added.", len(photos)) % {"count": len(photos)}
+            )
+            return redirect(f"{order.get_absolute_url()}#photos")
+    messages.error(request, _("The photo was not saved; see the message below."))
+    response = _render_order(request, _order(request, pk), photo_form=form)
+    response.status_code = 400
+    return response
+
+
+def _photo(request, pk, photo_pk):
+    """A photo of order ``pk`` that the user may see (its order or its ticket), else 404."""
+    return get_object_or_404(selectors.photo_visible_queryset(user=request.user), pk=photo_pk, order_id=pk)
+
+
+def _image_response(stored, *, filename: str):
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The stored file is missing.")) from exc
+    response = file_response(handle, filename=filename, inline_images=True)
+    response["Cache-Control"] = "private, max-age=86400"  # never changes: a new photo is a new row
+    return response
+
+
+@require_GET
+@role_required(*ORDER_ROLES)
+def order_photo(request, pk, photo_pk):
+    photo = _photo(request, pk, photo_pk)
+    return _image_response(photo.attachment.file, filename=photo.attachment.name)
+
+
+@require_GET
+@role_required(*ORDER_ROLES)
+def order_photo_thumbnail(request, pk, photo_pk):
+    photo = _photo(request, pk, photo_pk)
+    return _image_response(photo.thumbnail, filename="thumbnail.jpg")
+
+
 # --- Dispatch (GN-3) ------------------------------------------------------------------------------------
 
 
@@ -467,6 +542,7 @@ def order_print(request, pk):
                 "report": report,
                 "sign_off": getattr(order, "sign_off", None),
                 "parts": list(selectors.order_parts(order=order)) if report else [],
+                "photos": list(selectors.order_photos(order=order)),
                 "language": language,
             },
         )

@@ -67,6 +67,7 @@ POST_ONLY = frozenset(
         "onsite:escalate",
         "onsite:hand_in",
         "onsite:part_returned",
+        "onsite:photo_add",
         "onsite:report",
         "onsite:reschedule",
         "onsite:resume",
@@ -288,6 +289,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "onsite:part_returned":                  row(302, 403, 200, 200, 403, 403, 403, 200),
     "onsite:print":                          row(302, 200, 200, 200, 404, 200, 403, 200),
     "onsite:signature":                      row(302, 200, 200, 200, 404, 200, 403, 200),
+    "onsite:photo_add":                      row(302, 403, 403, 400, 404, 403, 403, 400),
+    "onsite:photo":                          row(302, 200, 200, 200, 404, 200, 403, 200),
+    "onsite:photo_thumbnail":                row(302, 200, 200, 200, 404, 200, 403, 200),
     "onsite:calendar":                       row(302, 403, 200, 200, 200, 403, 403, 200),
     "onsite:reports":                        row(302, 403, 200, 200, 403, 403, 403, 200),
     # --- Spare parts and van stock (issue 16) ------------------------------------------------------

@@ -113,6 +113,7 @@ KWARG_OBJECTS = {
     "status_token": "status_token",  # issue 14: the public status page of another ticket
     "file_pk": "status_file",  # a file the customer sent, on that ticket
     "attachment_pk": "attachment",  # a file on ``ticket``
+    "photo_pk": "photo",  # issue 16: a visit photo of ``order``
 }
 KWARG_VALUES = {"kind": "session", "action": "confirm", "year": 2026, "month": 3}
 
@@ -186,6 +187,7 @@ def _pick_objects(*, stored_files: list) -> dict:
         "duty_request": first(DutyRequest.objects.all()).pk,
         "callback_promise": first(CallbackPromise.objects.all()).pk,
         "stock_location": _stock_location(),
+        "photo": _photo(order=part.report.order, stored_files=stored_files),
     }
 
 
@@ -194,6 +196,23 @@ def _stock_location() -> int:
     from onsite.parts.models import LocationKind, StockLocation
 
     return StockLocation.objects.get_or_create(name="中央仓库", defaults={"kind": LocationKind.WAREHOUSE})[0].pk
+
+
+def _photo(*, order, stored_files: list) -> int:
+    """Issue 16: a photo of the order, added by the demo service manager (the demo has none)."""
+    import io
+
+    from PIL import Image
+
+    from onsite.services import order_photo_add
+    from staff.models import User
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 60, 20)).save(buffer, "JPEG")
+    manager = User.objects.filter(groups__name=Role.SERVICE_MANAGER, is_active=True).order_by("pk").first()
+    photo = order_photo_add(order=order, actor=manager, upload=ContentFile(buffer.getvalue(), name="site.jpg"))
+    stored_files.extend([photo.attachment.file.name, photo.thumbnail.name])
+    return photo.pk
 
 
 def _intake_objects(*, ticket, stored_files: list) -> dict:

@@ -366,6 +366,15 @@ SERVICEDESK = {
     ),
     # Issue 17: leaving or checking in more than this many hours before the agreed window asks to confirm (0: never).
     "ONSITE_EARLY_WARNING_HOURS": env.int("ONSITE_EARLY_WARNING_HOURS", default=24),
+    # Visit photos (docs/onsite.md, issue 16): keep the GPS position (EXIF) in stored photos? Off:
+    # every photo is stored without EXIF/GPS metadata. Largest upload (MB) and picture (pixels,
+    # decompression-bomb guard); stored photos are scaled to PHOTO_MAX_SIDE px, thumbnails to PHOTO_THUMB_PX.
+    "PHOTO_KEEP_LOCATION": env.bool("PHOTO_KEEP_LOCATION", default=False),
+    "PHOTO_MAX_MB": env.int("PHOTO_MAX_MB", default=15),
+    "PHOTO_MAX_PIXELS": env.int("PHOTO_MAX_PIXELS", default=50_000_000),
+    "PHOTO_MAX_SIDE": env.int("PHOTO_MAX_SIDE", default=2560),
+    "PHOTO_THUMB_PX": env.int("PHOTO_THUMB_PX", default=320),
+    "PHOTO_MAX_PER_ORDER": env.int("PHOTO_MAX_PER_ORDER", default=40),
     # Preventive maintenance plans (docs/onsite.md): visits and their orders are generated this many days ahead.
     "MAINTENANCE_HORIZON_DAYS": env.int("MAINTENANCE_HORIZON_DAYS", default=60),
     # The ticket type of a generated preventive visit (there is no "maintenance" type; see docs/onsite.md).

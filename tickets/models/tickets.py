@@ -273,6 +273,7 @@ class TicketAttachment(models.Model):
         WEB = "web", _("Web form")
         EMAIL = "email", _("E-mail")
         MESSAGING = "messaging", _("Messaging")
+        ONSITE = "onsite", _("On-site photo")  # onsite.OrderPhoto (issue 16); never shown to the customer
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)

@@ -17,7 +17,8 @@ def ticket_intake_panel(context, ticket):
     user = getattr(request, "user", None)
     return {
         "ticket": ticket,
-        "attachments": list(ticket.attachments.select_related("uploaded_by")),
+        # Issue 16: a visit photo shows its small thumbnail (onsite.OrderPhoto), not the full picture.
+        "attachments": list(ticket.attachments.select_related("uploaded_by", "order_photo")),
         "link": StatusLink.objects.filter(ticket=ticket).first(),
         "can_revoke": user is not None and user_has_role(user, TICKET_EDIT_ROLES),
         "csrf_token": context.get("csrf_token"),
