@@ -281,7 +281,7 @@ class PhotoFilesField(forms.FileField):
 
 class PhotoForm(IdempotentFormMixin, forms.Form):
     photos = PhotoFilesField(
-        label=_("Photo"),
+        label=_("Photos"),
         error_messages={"required": _("Take a photo or choose one first.")},
         help_text=_("JPEG, PNG or WebP. Large pictures are made smaller on the phone before sending."),
     )
