@@ -2,6 +2,7 @@
 idempotency) and the pages (who adds and sees them, 400 on bad input, query counts)."""
 
 import io
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -49,6 +50,12 @@ def jpeg(width=600, height=400, *, gps=False, orientation=None, colour=(200, 40,
     out = io.BytesIO()
     image.save(out, fmt, exif=exif.tobytes())
     return out.getvalue()
+
+
+def media_files() -> set[str]:
+    from django.conf import settings
+
+    return {str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
 
 
 def upload(data: bytes, name="IMG_0001.jpg", content_type="image/jpeg"):
@@ -184,6 +191,25 @@ def test_repeat_key_stores_one_photo(on_site):
     assert TicketEvent.objects.filter(kind=OnsiteEventKind.PHOTO_ADDED).count() == 1
 
 
+def test_twin_request_with_the_same_key_is_settled_by_the_unique_key(on_site, monkeypatch):
+    """Two requests at once: both pass the look-up before either has saved; the second insert hits
+    the unique key, its files are removed again and it answers with the first photo."""
+    first = services.order_photo_add(order=on_site, actor=on_site.engineer, upload=upload(jpeg()), key="t" * 32, now=NOW)
+    real_repeat = services._photo_repeat
+    calls = []
+
+    def late_look_up(**kwargs):
+        calls.append(kwargs["key"])
+        return None if len(calls) == 1 else real_repeat(**kwargs)  # the twin's look-up came too early
+
+    monkeypatch.setattr(services, "_photo_repeat", late_look_up)
+    before = media_files()
+    again = services.order_photo_add(order=on_site, actor=on_site.engineer, upload=upload(jpeg()), key="t" * 32, now=NOW)
+    assert again.pk == first.pk and len(calls) == 2
+    assert OrderPhoto.objects.count() == 1 and TicketAttachment.objects.count() == 1
+    assert media_files() == before  # the twin's files were removed again
+
+
 def test_repeat_key_of_someone_else_is_refused(on_site):
     services.order_photo_add(order=on_site, actor=on_site.engineer, upload=upload(jpeg()), key="s" * 32, now=NOW)
     with pytest.raises(PermissionDenied):
@@ -195,6 +221,7 @@ def test_several_photos_all_or_none(on_site):
     with pytest.raises(ValidationError):
         services.order_photos_add(order=on_site, actor=on_site.engineer, uploads=uploads, key="m" * 32, now=NOW)
     assert not OrderPhoto.objects.exists()
+    assert not media_files()  # the first photo's files went with its rows
     photos = services.order_photos_add(
         order=on_site, actor=on_site.engineer, uploads=[upload(jpeg()), upload(jpeg(), "b.jpg")], key="m" * 32, now=NOW
     )
@@ -375,6 +402,8 @@ def test_order_and_ticket_pages_queries_do_not_grow_with_the_photos(client, on_s
     order_url, ticket_url = on_site.get_absolute_url(), on_site.ticket.get_absolute_url()
     client.get(order_url), client.get(ticket_url)  # warm the per-process caches (calendar, content types)
     with_one = {url: _queries(client, url) for url in (order_url, ticket_url)}
+    # Pinned: the order page (service manager) and the ticket page; the photos are one query.
+    assert with_one == {order_url: 9, ticket_url: 11}
     for _ in range(4):
         add()
     with django_assert_num_queries(with_one[order_url]):
