@@ -125,7 +125,9 @@ def test_issue16_engineer_works_a_visit_offline_and_everything_arrives_once(live
         assert page.locator("link[rel=manifest]").count() == 1
 
         context.set_offline(True)
+        ServiceOrder.objects.filter(pk=order.pk).update(problem="changed on the server meanwhile")
         page.goto(f"{live_server.url}{order.get_absolute_url()}")  # the phone's copy
+        assert "票据打印机卡纸" in page.inner_text(".problem")  # not the server's page
         assert page.locator(".steps li.current").inner_text() == "Check in"
         for count, (step, act) in enumerate(OFFLINE_STEPS, start=1):
             act(page)
