@@ -4,7 +4,6 @@ later visit steps rendered hidden for offline use, and every engineer step answe
 saved" when the offline queue sends it again with its idempotency key."""
 
 import base64
-import io
 import json
 
 import pytest
@@ -14,14 +13,13 @@ from django.urls import reverse
 from PIL import Image
 
 from onsite import policies
-from onsite.models import OrderStatus, PartUsed, SignOff, WorkReport
-from onsite.models import OnsiteEventKind
+from onsite.models import OnsiteEventKind, OrderStatus, PartUsed, SignOff, WorkReport
 from servicedesk.core.idempotency import new_key
 from staff.roles import Role
 from staff.tests.factories import UserFactory
 from tickets.models import TicketEvent
 
-from .factories import ALL_CHECKS, NOW, order_at, png
+from .factories import NOW, order_at, png
 
 pytestmark = pytest.mark.django_db
 

@@ -57,6 +57,7 @@ IDB_COPY = """async ([from, to]) => {
 
 def queued(page, step: str, count: int) -> None:
     page.wait_for_selector(f".offline-queued[data-offline-queued-step='{step}']")
+    assert not page.locator(f"form[data-offline='{step}']").is_visible()  # the note instead of the form
     expected = "1 change waiting to send" if count == 1 else f"{count} changes waiting to send"
     page.wait_for_function(f"document.querySelector('[data-offline-count]').textContent === {expected!r}")
     assert page.locator("#offline-queue").is_visible()
