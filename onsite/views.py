@@ -239,10 +239,14 @@ def _submit(request, pk, *, key: str, form_name: str, form, run, success: str, e
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+            # The reason on top too: the order may have moved on (cancelled, rescheduled) so that
+            # this step's form is no longer on the page (issue 16: a step queued offline).
+            messages.error(request, _("That step was not saved: %(reason)s") % {"reason": " ".join(exc.messages)})
         else:
             messages.success(request, success)
             return redirect(saved_url)
-    messages.error(request, _("That step was not saved; see the message below. Nothing you typed is lost."))
+    else:
+        messages.error(request, _("That step was not saved; see the message below. Nothing you typed is lost."))
     bound = {form_name: form}
     if extra_valid is not None:
         bound["parts_formset"] = extra_valid

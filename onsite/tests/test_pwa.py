@@ -12,14 +12,15 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from PIL import Image
 
-from onsite import policies
+from onsite import policies, services
 from onsite.models import OnsiteEventKind, OrderStatus, PartUsed, SignOff, WorkReport
 from servicedesk.core.idempotency import new_key
+from servicedesk.core.models import IdempotencyKey
 from staff.roles import Role
 from staff.tests.factories import UserFactory
 from tickets.models import TicketEvent
 
-from .factories import NOW, order_at, png
+from .factories import NOW, order_at, png, service_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +175,16 @@ def test_issue16_hand_in_sent_twice_is_saved_once(client):
     assert "Already saved" in client.post(url, data, follow=True).content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.HANDED_IN
+
+
+def test_issue16_a_step_refused_because_the_order_moved_on_says_why_on_top(client):
+    """The queued check-in of a visit cancelled meanwhile: its form is no longer on the page, so the
+    reason is in the page's message (the phone lists it); the key is not used up."""
+    order = order_at(OrderStatus.EN_ROUTE)
+    services.service_order_cancel(order=order, actor=service_manager(), reason="客户取消")
+    client.force_login(order.engineer)
+    response = client.post(reverse("onsite:check_in", args=[order.pk]), {"idempotency_key": new_key()})
+    assert response.status_code == 200
+    text = [str(m) for m in response.context["messages"]]
+    assert len(text) == 1 and text[0].startswith("That step was not saved: An order that is") and "cannot be changed" in text[0]
+    assert not IdempotencyKey.objects.exists()

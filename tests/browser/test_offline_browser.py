@@ -13,6 +13,7 @@ import math
 import pytest
 from django.utils import timezone
 
+from onsite import services
 from onsite.models import OnsiteEventKind, OrderStatus, PartUsed, ServiceOrder, SignOff, WorkReport
 from onsite.tests.factories import engineer, service_manager
 from staff.tests.factories import TEST_PASSWORD
@@ -170,3 +171,51 @@ def assert_arrived_once(order):
     assert WorkReport.objects.filter(order=order).count() == 1
     assert list(PartUsed.objects.filter(report__order=order).values_list("name", "quantity")) == [("进纸轮", 2)]
     assert SignOff.objects.filter(order=order).count() == 1
+
+
+def test_issue16_a_step_refused_on_arrival_is_listed_with_the_reason_and_holds_back_the_rest(live_server, browser):
+    """Conflict: the dispatcher cancels the visit while the engineer works offline. Back online the
+    check-in is refused: it is listed in the banner with the server's reason (nothing dropped
+    silently), and the queued report of that order waits until the engineer decides."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True,
+        locale="en-US", service_workers="allow",
+    )  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    now = timezone.now()
+    liu = engineer("liu", full_name="刘洋")
+    manager = service_manager("chen", full_name="陈静")
+    order = dispatched(liu=liu, manager=manager, customer_name="北京华联商贸有限公司", now=now, until="en_route")
+    try:
+        login(page, live_server, "liu", TEST_PASSWORD)
+        page.goto(f"{live_server.url}/onsite/mine/")
+        page.wait_for_selector("html[data-offline-ready='2']")
+        context.set_offline(True)
+        page.goto(f"{live_server.url}{order.get_absolute_url()}")
+        for count, (step, act) in enumerate(OFFLINE_STEPS[:2], start=1):
+            act(page)
+            queued(page, step, count)
+
+        services.service_order_cancel(order=order, actor=manager, reason="客户取消了上门")
+        context.set_offline(False)
+        page.wait_for_function("document.getElementById('offline-queue').dataset.failed === '1'")
+        failed = page.inner_text("[data-offline-failed]")
+        assert "Check in" in failed and "cannot be changed" in failed  # the server's reason
+        assert page.inner_text("[data-offline-count]") == "1 change waiting to send"  # the report, held back
+        no_overflow(page)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.CANCELLED and order.checked_in_at is None
+        assert not WorkReport.objects.filter(order=order).exists()
+
+        # Discarded: the report is tried next, and refused for the same reason.
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("[data-offline-failed] button", has_text="Discard").click()
+        page.wait_for_function(
+            "document.getElementById('offline-queue').dataset.waiting === '0'"
+            " && document.getElementById('offline-queue').dataset.failed === '1'"
+        )
+        assert "Report" in page.inner_text("[data-offline-failed]")
+        assert not WorkReport.objects.filter(order=order).exists()
+    finally:
+        context.close()
