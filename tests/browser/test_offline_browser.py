@@ -116,6 +116,8 @@ def test_issue16_engineer_works_a_visit_offline_and_everything_arrives_once(live
     context.set_geolocation({"latitude": 39.983424, "longitude": 116.307649, "accuracy": 15})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     now = timezone.now()
     liu = engineer("liu", full_name="刘洋")
     manager = service_manager("chen", full_name="陈静")
@@ -159,6 +161,7 @@ def test_issue16_engineer_works_a_visit_offline_and_everything_arrives_once(live
         page.wait_for_function("document.getElementById('offline-queue').dataset.waiting === '0'")
         assert page.evaluate("document.getElementById('offline-queue').dataset.failed") == "0"
         assert_arrived_once(order)
+        assert not errors, errors
     finally:
         context.close()
 
