@@ -62,7 +62,7 @@ def _worker_script() -> bytes:
     config = {
         "version": digest.hexdigest()[:12],
         "assets": assets,
-        "staticPrefix": static(""),
+        "staticPrefix": settings.STATIC_URL,  # "/static/" (the script prefix added by Django)
         "pages": [reverse("onsite:mine"), reverse("onsite:detail", args=[0]).replace("/0/", "/")],
         "loginPath": reverse("login"),
     }
