@@ -9,7 +9,9 @@
 //   the order, the step and every field, files and blobs included. The form's idempotency key goes
 //   with it, so sending it twice never stores anything twice (servicedesk/core/idempotency.py).
 // - The page moves on locally: the queued form is replaced by a note and the next step of the
-//   visit, rendered hidden by the server ([data-offline-step] sections), is shown.
+//   visit, rendered hidden by the server ([data-offline-step] sections), is shown. A form outside
+//   those sections (photos) is emptied for the next use; without data-offline-order the order is
+//   taken from the page's URL, without a label the submit button's text is shown.
 // - The banner says "N changes waiting to send" on every engineer page.
 // - Online again (the "online" event, and on every page load) the queue is sent in order. An
 //   entry is dropped when the server saved it (a redirect, or "already saved"). A refusal (the page
@@ -112,6 +114,16 @@
     });
   }
 
+  function orderOfPage() {
+    var match = window.location.pathname.match(/\/orders\/(\d+)\//);
+    return match ? match[1] : "";
+  }
+
+  function buttonText(form) {
+    var button = form.querySelector("button[type=submit], button:not([type])");
+    return button ? button.textContent.trim() : "";
+  }
+
   function queue(form, submitter) {
     return formData(form, submitter).then(function (body) {
       var fields = [];
@@ -124,9 +136,9 @@
         url: form.action,
         page: window.location.pathname,
         created: new Date().toISOString(),
-        order: form.dataset.offlineOrder || "",
+        order: form.dataset.offlineOrder || orderOfPage(),
         step: form.dataset.offline || "",
-        label: form.dataset.offlineLabel || form.dataset.offline || "",
+        label: form.dataset.offlineLabel || form.dataset.offline || buttonText(form),
         fields: fields
       });
     }).then(function () {
@@ -146,6 +158,20 @@
   }
 
   function markQueued(form, scroll) {
+    var section = form.closest("[data-offline-step]");
+    if (!section) {
+      // A form used again and again (e.g. photos): emptied for the next one, with the note once.
+      form.reset();
+      if (!form.parentNode.querySelector(".offline-queued[data-offline-queued-form]")) {
+        var once = document.createElement("p");
+        once.className = "message info offline-queued";
+        once.setAttribute("role", "status");
+        once.dataset.offlineQueuedForm = "1";
+        once.textContent = text("queued");
+        form.parentNode.insertBefore(once, form);
+      }
+      return;
+    }
     if (form.dataset.offlineQueued) { return; }
     form.dataset.offlineQueued = "1";
     form.hidden = true;
@@ -155,8 +181,6 @@
     note.dataset.offlineQueuedStep = form.dataset.offline || "";
     note.textContent = text("queued");
     form.parentNode.insertBefore(note, form.nextSibling);
-    var section = form.closest("[data-offline-step]");
-    if (!section) { return; }
     var open = section.querySelectorAll("form[data-offline]:not([data-offline-queued])");
     if (open.length) { return; } // e.g. the trip record is still to write after the check-out
     var steps = Array.prototype.slice.call(document.querySelectorAll("[data-offline-step]"));
@@ -171,7 +195,7 @@
     entries.forEach(function (entry) {
       var selector = "form[data-offline='" + entry.step + "'][data-offline-order='" + entry.order + "']";
       var form = entry.step && entry.order ? document.querySelector(selector) : null;
-      if (form) { markQueued(form, false); }
+      if (form && form.closest("[data-offline-step]")) { markQueued(form, false); }
     });
   }
 
