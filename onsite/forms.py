@@ -93,7 +93,7 @@ class AssignForm(forms.Form):
     )
 
 
-class CallForm(ChecklistMixin, forms.Form):
+class CallForm(IdempotentFormMixin, ChecklistMixin, forms.Form):
     """OS-3: the pre-visit call. The button pressed says whether the customer was reached."""
 
     checklist = policies.PRECALL_CHECKS
@@ -111,7 +111,7 @@ def _confirm_early():
     )
 
 
-class DepartForm(ChecklistMixin, forms.Form):
+class DepartForm(IdempotentFormMixin, ChecklistMixin, forms.Form):
     """OS-2: sure to solve it and knows the address, or consults the hotline first."""
 
     checklist = policies.DEPART_CHECKS
@@ -122,8 +122,9 @@ class DepartForm(ChecklistMixin, forms.Form):
 _FRESH = forms.HiddenInput(attrs={"data-fresh": ""})
 
 
-class PositionForm(forms.Form):
-    """Check-in and check-out: the position is filled by the phone when it allows it."""
+class PositionForm(IdempotentFormMixin, forms.Form):
+    """Check-in and check-out: the position is filled by the phone when it allows it. Like every
+    engineer step it carries an idempotency key: the phone's offline queue may send it twice."""
 
     latitude = forms.DecimalField(required=False, max_digits=12, decimal_places=8, widget=_FRESH)
     longitude = forms.DecimalField(required=False, max_digits=12, decimal_places=8, widget=_FRESH)
@@ -136,7 +137,7 @@ class CheckInForm(PositionForm):
     confirm_early = _confirm_early()
 
 
-class WorkReportForm(ChecklistMixin, forms.Form):
+class WorkReportForm(IdempotentFormMixin, ChecklistMixin, forms.Form):
     """OS-4: the on-site checklist and what was found and done."""
 
     checklist = policies.ONSITE_CHECKS
@@ -171,7 +172,7 @@ def parts_used(formset) -> list[dict]:
     ]
 
 
-class SignForm(forms.Form):
+class SignForm(IdempotentFormMixin, forms.Form):
     """The customer signs on the phone and rates the service (OS-4, OS-10)."""
 
     customer_name = forms.CharField(label=_("Customer's name"), max_length=100)
@@ -188,7 +189,7 @@ class SignForm(forms.Form):
     )
 
 
-class TripForm(forms.Form):
+class TripForm(IdempotentFormMixin, forms.Form):
     text = _text(
         _("Service record of the trip"),
         rows=4,
@@ -196,12 +197,16 @@ class TripForm(forms.Form):
     )
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(IdempotentFormMixin, forms.Form):
     reason = _text(_("What do you need help with?"), help_text=_("Tell the customer first."))  # OS-5
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class HandInForm(IdempotentFormMixin, forms.Form):
+    """OS-6: the button that records the signed form as handed in (a key only: the offline queue)."""
 
 
 class RescheduleForm(WindowFormMixin, forms.Form):

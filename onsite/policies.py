@@ -477,3 +477,19 @@ def photo_add_refusal(
             return None
         return _("Photos are added on the visit: from check-in until you check out.")
     return _("Only the engineer on the visit or a service manager can add photos.")
+
+
+# Issue 16: the visit steps the engineer's phone can take one after another without a connection.
+# The order page renders the steps after the current one hidden; the offline queue
+# (static/js/offline.js) reveals each once the one before it is queued. "finish" is the check-out
+# and the trip record (handing in the paper form happens at the office, online).
+OFFLINE_FLOW = ("depart", "check_in", "report", "sign", "finish")
+_OFFLINE_CURRENT = {S.PRECALL_DONE: "depart", S.EN_ROUTE: "check_in", S.ON_SITE: "report", S.WORK_DONE: "sign"}
+
+
+def offline_later_steps(status: str) -> tuple[str, ...]:
+    """The steps after the current one that the phone may reach offline (none outside the flow)."""
+    current = _OFFLINE_CURRENT.get(status)
+    if current is None:
+        return ()
+    return OFFLINE_FLOW[OFFLINE_FLOW.index(current) + 1 :]

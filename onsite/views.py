@@ -153,6 +153,8 @@ def _render_order(request, order, **bound):
             for index, (key, label) in enumerate(policies.STEPS)
         ],
         "step_key": policies.STEPS[step][0] if step is not None and step < len(policies.STEPS) else "",
+        # Issue 16: the later steps, hidden, for the phone to reveal while offline.
+        "offline_later": policies.offline_later_steps(order.status) if is_engineer else (),
         "report": report,
         "sign_off": sign_off,
         "parts": _parts_with_flags(order, today=timezone.localdate(now)) if report else [],
@@ -176,7 +178,7 @@ def _render_order(request, order, **bound):
         "approve_form": forms.ApproveForm(initial={"agreed_start": _local(order.agreed_start), "agreed_end": _local(order.agreed_end)}),
         "call_form": forms.CallForm(),
         "depart_form": forms.DepartForm(),
-        "position_form": forms.PositionForm(),
+        "position_form": forms.PositionForm(auto_id="id_check_out_%s"),  # beside the check-in's fields offline
         "check_in_form": forms.CheckInForm(),
         "early_warning": services.early_warning_for(order=order, now=now)
         if is_engineer and ("depart" in actions or "check_in" in actions)
@@ -185,6 +187,7 @@ def _render_order(request, order, **bound):
         "parts_formset": forms.PartFormSet(prefix="parts"),
         "sign_form": forms.SignForm(initial={"customer_name": order.contact.name if order.contact else ""}),
         "trip_form": forms.TripForm(),
+        "hand_in_form": forms.HandInForm(),
         "escalate_form": forms.EscalateForm(),
         "resume_form": forms.NoteForm(),
         "reschedule_form": forms.RescheduleForm(),
@@ -237,14 +240,27 @@ def _submit(request, pk, *, key: str, form_name: str, form, run, success: str, e
     order = _order(request, pk)
     valid = form.is_valid() and (extra_valid is None or extra_valid.is_valid())
     if valid:
+        saved_url = f"{order.get_absolute_url()}?{urlencode({'saved': f'order-{order.pk}-{key}'})}"
         try:
-            run(order, form)
+            # Issue 16: a step sent again with its key (the phone's offline queue resending after a
+            # lost answer) is answered "already saved" with this redirect, never "wrong status".
+            run_once(
+                scope=f"onsite.{key}",
+                key=getattr(form, "idempotency_key", ""),
+                user=request.user,
+                create=lambda: run(order, form),
+                url_of=lambda _result: saved_url,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
+            # The reason on top too: the order may have moved on (cancelled, rescheduled) so that
+            # this step's form is no longer on the page (issue 16: a step queued offline).
+            messages.error(request, _("That step was not saved: %(reason)s") % {"reason": " ".join(exc.messages)})
         else:
             messages.success(request, success)
-            return redirect(f"{order.get_absolute_url()}?{urlencode({'saved': f'order-{order.pk}-{key}'})}")
-    messages.error(request, _("That step was not saved; see the message below. Nothing you typed is lost."))
+            return redirect(saved_url)
+    else:
+        messages.error(request, _("That step was not saved; see the message below. Nothing you typed is lost."))
     bound = {form_name: form}
     if extra_valid is not None:
         bound["parts_formset"] = extra_valid
@@ -350,7 +366,7 @@ def order_check_out(request, pk):
 @role_required(*FOLLOW_UP_ROLES)
 def order_hand_in(request, pk):
     return _submit(
-        request, pk, key="hand_in", form_name="hand_in_form", form=forms.NoteForm(request.POST),
+        request, pk, key="hand_in", form_name="hand_in_form", form=forms.HandInForm(request.POST),
         run=lambda order, form: services.service_form_hand_in(order=order, actor=request.user),
         success=_("Service form handed in."),
     )  # fmt: skip

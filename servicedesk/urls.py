@@ -5,12 +5,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from onsite import pwa
 from servicedesk.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("start/", core_views.start, name="start"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The engineers' offline app (issue 16): at the root, the worker's scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_worker"),
     path("search/", core_views.search, name="search"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("notifications/read/", core_views.notification_read, name="notification_read"),

@@ -121,6 +121,8 @@ POST_ONLY = frozenset(
 # Pages that answer without login (anonymous is not sent to the login page).
 PUBLIC = frozenset({
     "care:survey_public", "healthz", "hotline:cti", "login", "logout", "set_language",
+    # issue 16: the engineers' offline app (manifest and service worker, fetched without the session).
+    "pwa_manifest", "pwa_worker",
     # issue 14: the customers' own doors.
     "intake:request", "intake:serial_lookup", "intake:request_sent", "intake:status", "intake:status_file",
     "wechat:callback", "wechat:work_callback",
@@ -143,6 +145,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "home":                                  row(302, 302, 302, 302, 302, 302, 302, 302),
     "start":                                 row(302, 200, 200, 200, 200, 200, 200, 200),
     "healthz":                               row(200, 200, 200, 200, 200, 200, 200, 200),
+    "pwa_manifest":                          row(200, 200, 200, 200, 200, 200, 200, 200),
+    "pwa_worker":                            row(200, 200, 200, 200, 200, 200, 200, 200),
     "notifications":                         row(302, 200, 200, 200, 200, 200, 200, 200),
     "search":                                row(302, 200, 200, 200, 200, 200, 200, 200),
     "notification_read":                     row(302, 302, 302, 302, 302, 302, 302, 302),

@@ -8,6 +8,8 @@
 // - [data-signature]: the customer signs on a canvas (finger, pen or mouse); the drawing goes into
 //   a hidden field as a PNG data URL.
 // - Forms marked data-geo add the phone's position (check-in, check-out) when the browser allows it.
+// - Forms also marked data-offline go to the offline queue (static/js/offline.js) instead when the
+//   phone is offline or the POST fails with a network error (issue 16).
 // Without JavaScript every form still works as a plain form.
 (function () {
   "use strict";
@@ -93,6 +95,17 @@
     document.title = page.title;
     init(document);
     window.scrollTo(0, 0);
+    document.dispatchEvent(new CustomEvent("servicedesk:swapped"));
+  }
+
+  function queueable(form) { return form.dataset.offline !== undefined && window.servicedeskOffline; }
+
+  function queueOffline(form, submitter) {
+    busy(form, true);
+    window.servicedeskOffline.queue(form, submitter).then(
+      function () { busy(form, false); },
+      function () { busy(form, false); note(form, "offline", text("offline")); }
+    );
   }
 
   function send(form, submitter) {
@@ -110,6 +123,7 @@
       })
       .catch(function () {
         busy(form, false);
+        if (queueable(form)) { queueOffline(form, submitter); return; } // the answer may be lost: the key makes a resend safe
         note(form, "offline", text("offline"));
       });
   }
@@ -144,14 +158,18 @@
     if (!window.fetch || !window.FormData || !window.DOMParser) { return; } // plain submit; the copy stays
     event.preventDefault();
     var submitter = event.submitter;
-    if (form.dataset.geo !== undefined) { locate(form, function () { send(form, submitter); }); return; }
-    send(form, submitter);
+    var go = function () {
+      if (queueable(form) && navigator.onLine === false) { queueOffline(form, submitter); return; }
+      send(form, submitter);
+    };
+    if (form.dataset.geo !== undefined) { locate(form, go); return; }
+    go();
   });
 
   function initSignature(pad) {
-    if (pad.dataset.ready) { return; }
-    pad.dataset.ready = "1";
     var canvas = pad.querySelector("canvas");
+    if (pad.dataset.ready || !canvas.clientWidth) { return; } // hidden (a later step offline): when shown
+    pad.dataset.ready = "1";
     var input = document.getElementById(pad.dataset.signature);
     var form = input.form;
     var ratio = Math.max(window.devicePixelRatio || 1, 1);
@@ -216,6 +234,11 @@
     root.querySelectorAll("form[data-autosave]").forEach(restore);
     root.querySelectorAll("[data-signature]").forEach(initSignature);
   }
+
+  // offline.js shows a later step once the one before it is queued.
+  document.addEventListener("servicedesk:reveal", function (event) {
+    event.target.querySelectorAll("[data-signature]").forEach(initSignature);
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { init(document); });

@@ -104,17 +104,16 @@ def test_os4_os10_engineer_walks_a_visit_from_check_in_to_the_signature_on_a_pho
     no_overflow(page)
     shot(page, "3-work-report")
 
-    # ... and a submit without a connection says so and keeps everything.
+    # ... and a submit without a connection is kept on the phone (issue 16) and sent once back online.
     page.context.set_offline(True)
     page.click("button:has-text('Save the work report')")
-    page.wait_for_selector(".onsite-note[data-kind='offline']")
-    assert "No connection" in page.inner_text(".onsite-note")
-    assert page.input_value("#id_actions") == "更换进纸轮，清洁打印头"
+    page.wait_for_selector(".offline-queued[data-offline-queued-step='report']")
+    assert "1 change waiting to send" in page.inner_text("#offline-queue")
     order.refresh_from_db()
     assert order.status == OrderStatus.ON_SITE
-    page.context.set_offline(False)
-    page.click("button:has-text('Save the work report')")
-    page.wait_for_selector("text=Work report saved.")
+    with page.expect_navigation():  # sent, then the page shows the server's state
+        page.context.set_offline(False)
+    page.wait_for_function("document.getElementById('offline-queue').dataset.waiting === '0'")
     assert list(order.work_report.parts.values_list("name", "quantity")) == [("进纸轮", 2)]
 
     # The customer signs with a finger on the canvas and rates the service.
