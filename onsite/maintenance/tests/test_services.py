@@ -199,3 +199,18 @@ def test_one_failing_plan_does_not_stop_the_others(caplog):
     assert summary.failed == [first.pk] and summary.visits == 1
     assert not first.visits.exists() and second.visits.count() == 1
     assert "generating plan" in caplog.text
+
+
+def test_task_is_idempotent_and_records_its_heartbeat():
+    from django_celery_beat.models import PeriodicTask
+
+    from onsite.maintenance import tasks
+    from servicedesk.core.models import Heartbeat
+
+    engineer("eng1")
+    row = plan(first_visit_on=D(2027, 1, 20), is_active=False)
+    type(row).objects.filter(pk=row.pk).update(is_active=True)
+    assert tasks.maintenance_generate.delay(NOW.isoformat()).get() == {"plans": 1, "visits": 1, "failed": []}
+    assert tasks.maintenance_generate.delay(NOW.isoformat()).get() == {"plans": 1, "visits": 0, "failed": []}
+    assert Heartbeat.objects.filter(name=tasks.HEARTBEAT).exists()
+    assert PeriodicTask.objects.filter(task="maintenance.generate").exists()
