@@ -147,3 +147,13 @@ def test_edit_plan_window(manager_client):
     assert response.status_code == 302
     visit = row.visits.select_related("order").get()
     assert visit.order.agreed_start.hour == 6  # 14:00 Shanghai in UTC
+
+
+def test_calendar_marks_preventive_visits(manager_client):
+    engineer("eng1")
+    row = plan(first_visit_on=D(2027, 1, 20))
+    order = row.visits.get().order
+    response = manager_client.get(reverse("onsite:calendar"), {"day": "2027-01-20", "view": "week"})
+    assert response.status_code == 200
+    assert order.get_absolute_url() in response.content.decode()
+    assert "preventive" in response.content.decode()
