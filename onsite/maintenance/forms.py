@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.core.idempotency import IdempotentFormMixin
+from servicedesk.core.parsing import pk_or_none
 from tickets.models import Installation
 from tickets.remote.forms import DateInput
 
@@ -42,9 +43,9 @@ class PlanForm(IdempotentFormMixin, forms.ModelForm):
             self.fields["installations"].queryset = contract.installations.select_related("product")
         else:
             self.fields["contract"].queryset = contracts
-            contract_id = self.data.get("contract") or self.initial.get("contract")
+            contract_id = pk_or_none(self.data.get("contract") or self.initial.get("contract"))
             installations = Installation.objects.none()
-            if contract_id and str(contract_id).isdigit():
+            if contract_id:
                 found = contracts.filter(pk=contract_id).first()
                 if found is not None:
                     installations = found.installations.select_related("product")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
+from servicedesk.core.parsing import pk_or_none
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
@@ -68,7 +69,8 @@ def _form_page(request, form, plan=None):
 @role_required(*PLAN_EDIT_ROLES)
 def plan_create(request):
     contracts = selectors.contract_choices(user=request.user)
-    initial = {"contract": request.GET.get("contract")} if request.GET.get("contract", "").isdigit() else {}
+    contract_id = pk_or_none(request.GET.get("contract"))
+    initial = {"contract": contract_id} if contract_id else {}
     form = forms.PlanForm(request.POST or None, contracts=contracts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
