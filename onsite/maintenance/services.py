@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 PLAN_FIELDS = (
     "name", "interval_months", "rrule", "first_visit_on", "window_start", "window_end", "duration_minutes", "is_active",
 )  # fmt: skip
+# Changing one of these plans the future untouched visits again.
+SCHEDULE_FIELDS = frozenset(set(PLAN_FIELDS) - {"name"} | {"installations"})
 PLANNED_CLOCK_REASON = "preventive visit: planned, no response promise"
 # A generated order a person has not changed is still approved (nobody dispatched) or assigned by the
 # generator (its ``assigned_at`` is the visit's ``generated_at``).
@@ -93,21 +95,26 @@ def plan_create(
 
 @transaction.atomic
 def plan_edit(*, plan: MaintenancePlan, actor, now: datetime.datetime, installations=None, **fields) -> MaintenancePlan:
-    """Change the plan; then withdraw its future visits nobody has touched (their orders are
-    cancelled through ``service_order_cancel``, the visit rows removed) and generate again. Visits in
-    the past (or today) and visits a person changed stay as they are."""
+    """Change the plan; when the schedule changed (anything but the name), withdraw its future
+    visits nobody has touched (their orders are cancelled through ``service_order_cancel``, the
+    visit rows removed); then generate again. Visits in the past (or today) and visits a person
+    changed stay as they are."""
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"not plan fields: {sorted(unknown)}")
     plan = MaintenancePlan.objects.select_for_update().select_related("contract").get(pk=plan.pk)
+    changed = {name for name, value in fields.items() if getattr(plan, name) != value}
     for name, value in fields.items():
         setattr(plan, name, value)
     _save(plan)
     if installations is not None:
         installations = list(installations)
         _installations_check(plan.contract, installations)
+        if {i.pk for i in installations} != set(plan.installations.values_list("pk", flat=True)):
+            changed.add("installations")
         plan.installations.set(installations)
-    visits_withdraw(plan=plan, actor=actor, now=now, reason=_("The maintenance plan was changed."))
+    if changed & SCHEDULE_FIELDS:  # a new name alone does not move anyone's visit
+        visits_withdraw(plan=plan, actor=actor, now=now, reason=_("The maintenance plan was changed."))
     plan_generate(plan=plan, now=now)
     return plan
 

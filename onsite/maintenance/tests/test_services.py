@@ -214,3 +214,13 @@ def test_task_is_idempotent_and_records_its_heartbeat():
     assert tasks.maintenance_generate.delay(NOW.isoformat()).get() == {"plans": 1, "visits": 0, "failed": []}
     assert Heartbeat.objects.filter(name=tasks.HEARTBEAT).exists()
     assert PeriodicTask.objects.filter(task="maintenance.generate").exists()
+
+
+def test_renaming_a_plan_keeps_its_visits():
+    engineer("eng1")
+    manager = service_manager()
+    row = plan(manager=manager, interval_months=1, first_visit_on=D(2027, 1, 20))
+    orders = set(row.visits.values_list("order_id", flat=True))
+    services.plan_edit(plan=row, actor=manager, now=NOW, name="月度巡检", interval_months=1)
+    assert set(row.visits.values_list("order_id", flat=True)) == orders
+    assert not ServiceOrder.objects.filter(status=OrderStatus.CANCELLED).exists()
