@@ -282,7 +282,7 @@ def calendar_visits(
             engineer__in=[e.pk for e in engineers], agreed_start__lt=end, agreed_end__gt=start
         )
         .exclude(status=OrderStatus.CANCELLED)
-        .select_related("ticket__customer")
+        .select_related("ticket__customer", "maintenance_visit")  # issue 16: the "preventive" marker
         .order_by("agreed_start", "id")
     )
     grid: dict[int, dict[datetime.date, list[ServiceOrder]]] = defaultdict(lambda: defaultdict(list))

@@ -57,6 +57,7 @@ POST_ONLY = frozenset(
         "logout",
         "mailin:unknown_assign",
         "notification_read",
+        "maintenance:plan_generate",
         "onsite:approve",
         "onsite:call",
         "onsite:cancel",
@@ -297,6 +298,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "onsite:photo":                          row(302, 200, 200, 200, 404, 200, 403, 200),
     "onsite:photo_thumbnail":                row(302, 200, 200, 200, 404, 200, 403, 200),
     "onsite:calendar":                       row(302, 403, 200, 200, 200, 403, 403, 200),
+    # Issue 16: preventive maintenance plans (duty managers read, service managers edit).
+    "maintenance:plan_list":                 row(302, 403, 200, 200, 403, 403, 403, 200),
+    "maintenance:plan_create":               row(302, 403, 403, 200, 403, 403, 403, 200),
+    "maintenance:plan_detail":               row(302, 403, 200, 200, 403, 403, 403, 200),
+    "maintenance:plan_edit":                 row(302, 403, 403, 200, 403, 403, 403, 200),
+    "maintenance:plan_generate":             row(302, 403, 403, 302, 403, 403, 403, 302),
     "onsite:reports":                        row(302, 403, 200, 200, 403, 403, 403, 200),
     # --- Spare parts and van stock (issue 16) ------------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin

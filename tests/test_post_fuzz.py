@@ -86,6 +86,7 @@ ID_ROUTES = {
     "contracts/renewals/<int:pk>": "contracts.Renewal",
     "onsite/orders/<int:pk>": "onsite.ServiceOrder",
     "onsite/orders/<int:pk>/parts/<int:part_pk>": "onsite.PartUsed",
+    "onsite/maintenance/plans/<int:pk>": "maintenance.MaintenancePlan",  # issue 16
     "care/callbacks/<int:pk>": "care.Callback",
     "care/complaints/<int:pk>": "care.Complaint",
     "hotline/roster/shifts/<int:pk>": "roster.Shift",

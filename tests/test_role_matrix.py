@@ -93,6 +93,7 @@ PK_OBJECTS = {
     "contracts/list/": "contract",
     "contracts/renewals/": "renewal",
     "onsite/orders/": "order",
+    "onsite/maintenance/plans/": "maintenance_plan",
     "onsite/parts/locations/": "stock_location",
     "care/callbacks/": "callback",
     "care/complaints/": "complaint",
@@ -188,7 +189,15 @@ def _pick_objects(*, stored_files: list) -> dict:
         "callback_promise": first(CallbackPromise.objects.all()).pk,
         "stock_location": _stock_location(),
         "photo": _photo(order=part.report.order, stored_files=stored_files),
+        "maintenance_plan": _maintenance_plan(),
     }
+
+
+def _maintenance_plan() -> int:
+    """Issue 16: the demo maintenance plan."""
+    from onsite.maintenance.models import MaintenancePlan
+
+    return MaintenancePlan.objects.order_by("pk").first().pk
 
 
 def _stock_location() -> int:

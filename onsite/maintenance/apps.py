@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.roles import Role
 
+from servicedesk.core.navigation import NavItem
+
 PLAN_ROLES = frozenset({Role.SERVICE_MANAGER, Role.DUTY_MANAGER, Role.ADMIN})
+# Duty managers read plans; service managers (and administrators) create and change them.
+PLAN_EDIT_ROLES = frozenset({Role.SERVICE_MANAGER, Role.ADMIN})
 
 
 class MaintenanceConfig(AppConfig):
@@ -13,7 +17,11 @@ class MaintenanceConfig(AppConfig):
     name = "onsite.maintenance"
     label = "maintenance"
     verbose_name = _("Preventive maintenance")
-    # The NavItem ("maintenance:plan_list") comes with the plan pages.
+    nav_items = (
+        NavItem(
+            _("Maintenance plans"), "maintenance:plan_list", PLAN_ROLES, order=17, section="/onsite/maintenance/", group="onsite"
+        ),
+    )
 
     def ready(self) -> None:
         from tickets.models.tickets import register_event_kinds

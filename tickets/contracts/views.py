@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from onsite.maintenance.apps import PLAN_ROLES
 from servicedesk.core.dates import month_start
 from servicedesk.core.idempotency import run_once
 from servicedesk.core.pagination import page_of
@@ -61,6 +62,7 @@ def contract_detail(request, pk):
             "events": contract.events.all(),
             "today": timezone.localdate(),
             "can_offer": policies.may_offer(roles=request.user.role_names),
+            "perms_maintenance": request.user.has_role(*PLAN_ROLES),  # issue 16
         },
     )
 
