@@ -27,6 +27,9 @@ from tickets.selectors import TICKET_DESK_ROLES, ticket_visible_queryset
 from . import forms, policies, selectors, services
 from .exports import ORDER_COLUMNS
 from .models import PartUsed
+from .parts import selectors as parts_selectors
+from .parts.forms import UsePartForm
+from .parts.services import CONSUME_STATUSES
 from .selectors import CALENDAR_ROLES, ORDER_MANAGER_ROLES, ORDER_READER_ROLES, ORDER_REQUEST_ROLES, ORDER_ROLES
 from .signatures import signature_from_data_url
 
@@ -180,7 +183,13 @@ def _render_order(request, order, **bound):
         if is_engineer and ("depart" in actions or "check_in" in actions)
         else None,
         "report_form": forms.WorkReportForm(),
-        "parts_formset": forms.PartFormSet(prefix="parts"),
+        # Issue 16: the engineer picks parts from their own van (one query for all rows).
+        "parts_formset": forms.part_formset(
+            van_levels=parts_selectors.van_levels_for(engineer=user) if is_engineer and "report" in actions else ()
+        ),
+        "use_part_form": UsePartForm(van_levels=parts_selectors.van_levels_for(engineer=user))
+        if is_engineer and report is not None and order.status in CONSUME_STATUSES
+        else None,
         "sign_form": forms.SignForm(initial={"customer_name": order.contact.name if order.contact else ""}),
         "trip_form": forms.TripForm(),
         "escalate_form": forms.EscalateForm(),
@@ -285,14 +294,22 @@ def order_check_in(request, pk):
 @require_POST
 @role_required(*ENGINEER_ROLES)
 def order_report(request, pk):
-    formset = forms.PartFormSet(request.POST, prefix="parts")
+    formset = forms.part_formset(
+        request.POST, van_levels=parts_selectors.van_levels_for(engineer=request.user, include_empty=True)
+    )
+    # Issue 16: once per form key; a resend (the offline phone) gets the saved report back and
+    # takes no van part a second time.
     return _submit(
         request, pk, key="report", form_name="report_form", form=forms.WorkReportForm(request.POST),
         extra_valid=formset,
-        run=lambda order, form: services.work_report_submit(
-            order=order, engineer=request.user, checks=form.checks(), cause=form.cleaned_data["cause"],
-            actions=form.cleaned_data["actions"], prevention=form.cleaned_data["prevention"],
-            parts=forms.parts_used(formset),
+        run=lambda order, form: run_once(
+            scope="onsite.report", key=form.idempotency_key, user=request.user,
+            create=lambda: services.work_report_submit(
+                order=order, engineer=request.user, checks=form.checks(), cause=form.cleaned_data["cause"],
+                actions=form.cleaned_data["actions"], prevention=form.cleaned_data["prevention"],
+                parts=forms.parts_used(formset),
+            ),
+            url_of=lambda report: f"{order.get_absolute_url()}?{urlencode({'saved': f'order-{order.pk}-report'})}",
         ),
         success=_("Work report saved. Now the customer signs."),
     )  # fmt: skip

@@ -94,6 +94,8 @@ PK_OBJECTS = {
     "contracts/renewals/": "renewal",
     "onsite/orders/": "order",
     "onsite/parts/locations/": "stock_location",
+    "onsite/parts/factory/": "factory_move",  # issue 16: a part at the factory
+    "onsite/parts/orders/": "order",  # issue 16: "Use a part" on another engineer's order
     "care/callbacks/": "callback",
     "care/complaints/": "complaint",
     "hotline/roster/shifts/": "shift",
@@ -132,6 +134,7 @@ def _pick_objects(*, stored_files: list) -> dict:
     from hotline.models import CallbackPromise, CallLog, DutyRequest
     from hotline.roster.models import ShiftAssignment
     from onsite.models import PartUsed
+    from onsite.parts.models import MoveReason, StockMove
     from staff.models import DeductionRun, LeaveRequest, PenaltyProposal, TravelRequest
     from tickets.care import services as care_services
     from tickets.care.models import Callback, CallbackStatus, Complaint
@@ -186,11 +189,12 @@ def _pick_objects(*, stored_files: list) -> dict:
         "duty_request": first(DutyRequest.objects.all()).pk,
         "callback_promise": first(CallbackPromise.objects.all()).pk,
         "stock_location": _stock_location(),
+        "factory_move": first(StockMove.objects.filter(reason=MoveReason.RETURN_TO_FACTORY)).pk,
     }
 
 
 def _stock_location() -> int:
-    """Issue 16: a warehouse (the demo has no stock yet)."""
+    """Issue 16: the demo's warehouse (onsite/parts/demo.py)."""
     from onsite.parts.models import LocationKind, StockLocation
 
     return StockLocation.objects.get_or_create(name="中央仓库", defaults={"kind": LocationKind.WAREHOUSE})[0].pk
