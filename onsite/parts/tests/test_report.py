@@ -175,10 +175,8 @@ def test_os11_use_a_part_after_the_report(client):
 def test_os11_use_a_part_refused_shows_the_message(client):
     order, eng, van, part = _work_done()
     client.force_login(eng)
-    response = client.post(
-        reverse("parts:part_use", args=[order.pk]), {"part": str(part.pk), "quantity": "9", "idempotency_key": "use-key-00000000000002"},
-        follow=True,
-    )  # fmt: skip
+    data = {"part": str(part.pk), "quantity": "9", "idempotency_key": "use-key-00000000000002"}
+    response = client.post(reverse("parts:part_use", args=[order.pk]), data, follow=True)
     assert "Only 3 left in van of 刘洋" in response.content.decode()
     assert level(part, van) == 3
 
