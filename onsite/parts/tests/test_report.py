@@ -188,3 +188,40 @@ def test_use_a_part_on_another_engineers_order_is_404(client):
     response = client.post(reverse("parts:part_use", args=[order.pk]), {"part": str(part.pk), "quantity": "1"})
     assert response.status_code == 404
     assert level(part, van) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_os11_two_twins_of_one_report_at_once_consume_once():
+    """The phone resends while the first request is still running: the form key decides, one
+    report and one move (PostgreSQL; SQLite serialises writers)."""
+    import threading
+
+    from django.db import connection
+
+    from servicedesk.core.idempotency import AlreadySaved, run_once
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers, so there is no race to test; the CI runs PostgreSQL")
+    order, eng, van, part = _on_site(quantity=2)
+    results, barrier = [], threading.Barrier(2)
+
+    def send():
+        try:
+            barrier.wait()
+            run_once(
+                scope="onsite.report", key="twin-key-000000000001", user=eng,
+                create=lambda: _submit(order, eng, [{"part": part, "quantity": 1}]), url_of=lambda report: "/",
+            )  # fmt: skip
+            results.append("saved")
+        except (AlreadySaved, ValidationError):
+            results.append("not again")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["not again", "saved"]
+    assert level(part, van) == 1 and StockMove.objects.filter(reason=MoveReason.CONSUME).count() == 1
