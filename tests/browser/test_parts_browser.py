@@ -11,7 +11,7 @@ from onsite.tests.factories import engineer, order_at
 from staff.tests.factories import TEST_PASSWORD
 
 from .conftest import login
-from .test_onsite_browser import no_overflow, shot
+from .test_onsite_browser import SHOTS, no_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,8 @@ def test_os11_engineer_uses_a_van_part_on_the_work_report_on_a_phone(live_server
     page.fill("#id_parts-0-quantity", "1")
     no_overflow(page)
     page.locator("#id_parts-0-part").scroll_into_view_if_needed()
-    shot(page, "4-van-part")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "parts-1-van-part-on-the-report.png"))
     page.click("button:has-text('Save the work report')")
     page.wait_for_selector("text=Work report saved.")
     no_overflow(page)
