@@ -138,7 +138,8 @@ class CheckInForm(PositionForm):
 
 
 class WorkReportForm(IdempotentFormMixin, ChecklistMixin, forms.Form):
-    """OS-4: the on-site checklist and what was found and done."""
+    """OS-4: the on-site checklist and what was found and done. Idempotent (issue 16): a resent
+    report (the offline phone sends it again) saves nothing twice and takes no van part twice."""
 
     checklist = policies.ONSITE_CHECKS
     cause = _text(_("Cause"), help_text=_("What caused the problem."))
@@ -146,17 +147,53 @@ class WorkReportForm(IdempotentFormMixin, ChecklistMixin, forms.Form):
     prevention = _text(_("Prevention advice given"), rows=2, required=False)
 
 
-class PartForm(forms.Form):
-    """OS-11: one part used or replaced."""
+def van_part_choices(levels) -> list[tuple[str, str]]:
+    """Issue 16: the engineer's van parts for the parts rows, "P-100 Fan (3 pcs in your van)"; one
+    query for the whole formset (the levels are read once by the view)."""
+    return [("", _("Not from my van (type the part below)"))] + [
+        (
+            str(level.part_id),
+            _("%(number)s %(name)s (%(quantity)s %(unit)s in your van)")
+            % {"number": level.part.number, "name": level.part.name, "quantity": level.quantity, "unit": level.part.unit},
+        )
+        for level in levels
+    ]
 
-    name = forms.CharField(label=_("Part"), max_length=150, required=False)
+
+class PartForm(forms.Form):
+    """OS-11: one part used or replaced. Issue 16: either a part from the engineer's van (``part``,
+    taken off the van's stock with the report) or, for a part not in the catalogue (bought on the
+    way, the customer's own), its name typed in (on the report only, not on the stock ledger)."""
+
+    part = forms.TypedChoiceField(label=_("From my van"), required=False, coerce=int, empty_value=None)
+    name = forms.CharField(label=_("Part not in the catalogue"), max_length=150, required=False)
     part_number = forms.CharField(label=_("Part number"), max_length=60, required=False)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=9999, required=False, initial=1)
+    serial_out = forms.CharField(
+        label=_("Serial number taken out"), max_length=64, required=False,
+        help_text=_("Serial-tracked parts: the unit you removed from the installation."),
+    )  # fmt: skip
+    serial_in = forms.CharField(
+        label=_("Serial number put in"), max_length=64, required=False,
+        help_text=_("Serial-tracked parts: the unit from your van."),
+    )  # fmt: skip
     return_to_factory = forms.BooleanField(label=_("Back to the factory for repair"), required=False)
+
+    def __init__(self, *args, van_levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.van_parts = {level.part_id: level.part for level in van_levels}
+        self.fields["part"].choices = van_part_choices(van_levels)
 
     def clean(self):
         data = super().clean()
-        if not data.get("name") and (data.get("part_number") or data.get("return_to_factory")):
+        part_id = data.get("part")
+        data["part"] = self.van_parts.get(part_id) if part_id else None
+        if data["part"] is not None:
+            if data.get("name") or data.get("part_number"):
+                self.add_error("name", _("Choose a part from your van or type one not in the catalogue, not both."))
+            if data["part"].serial_tracked and not data.get("serial_in"):
+                self.add_error("serial_in", _("Give the serial number of the unit you put in."))
+        elif not data.get("name") and (data.get("part_number") or data.get("return_to_factory") or data.get("serial_in")):
             self.add_error("name", _("Name the part."))
         return data
 
@@ -164,11 +201,16 @@ class PartForm(forms.Form):
 PartFormSet = forms.formset_factory(PartForm, extra=2, max_num=20, validate_max=True)
 
 
+def part_formset(data=None, *, van_levels=()) -> forms.BaseFormSet:
+    """The work report's parts rows; ``van_levels`` (the engineer's van stock) fills the van select."""
+    return PartFormSet(data, prefix="parts", form_kwargs={"van_levels": list(van_levels)})
+
+
 def parts_used(formset) -> list[dict]:
     return [
         {**form.cleaned_data, "quantity": form.cleaned_data.get("quantity") or 1}
         for form in formset
-        if form.cleaned_data.get("name")
+        if form.cleaned_data.get("name") or form.cleaned_data.get("part")
     ]
 
 

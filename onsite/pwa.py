@@ -31,6 +31,8 @@ OFFLINE_ASSETS = (
     "js/app.js",
     "js/onsite.js",
     "js/offline.js",
+    "js/photos.js",  # the order page's photo upload resizes offline too
+    "css/photos.css",
     "vendor/htmx.min.js",
     "img/favicon.svg",
     "img/pwa/icon-192.png",

@@ -538,7 +538,14 @@ def work_report_submit(
 ) -> WorkReport:
     """OS-4: every on-site step ticked, cause and actions written; OS-11: the parts used, each with
     its quantity and time; a part sent back to the factory is due back within five working days
-    (``ONSITE_FACTORY_REPAIR_DAYS``, office calendar)."""
+    (``ONSITE_FACTORY_REPAIR_DAYS``, office calendar).
+
+    A part row with ``part`` (a catalogue ``Part`` from the engineer's van, issue 16) is taken out
+    of the van through ``parts.services.part_consume`` in this transaction, linked to its
+    ``PartUsed`` row (counted once; ``serial_out``/``serial_in`` swap a serial-tracked unit on the
+    installation). A refused consumption ("Only 0 left in van of ...") refuses the whole report:
+    nothing is saved. A row with only a ``name`` is a part not in the catalogue (bought on the way,
+    the customer's own): on the report, not on the stock ledger."""
     now = _now(now)
     order = _begin(order, "report", engineer)
     ticked = {key: bool(checks.get(key)) for key in policies.ONSITE_CHECKS}
@@ -559,14 +566,15 @@ def work_report_submit(
     today = timezone.localdate(now)
     calendar = None
     rows = []
-    for part in parts:
+    for index, part in enumerate(parts, start=1):
         to_factory = bool(part.get("return_to_factory"))
         if to_factory and calendar is None:
             calendar = _office_calendar()
+        catalogue_part = part.get("part")
         row = PartUsed(
             report=report,
-            name=(part.get("name") or "").strip(),
-            part_number=(part.get("part_number") or "").strip(),
+            name=catalogue_part.name if catalogue_part else (part.get("name") or "").strip(),
+            part_number=catalogue_part.number if catalogue_part else (part.get("part_number") or "").strip(),
             quantity=part.get("quantity") or 1,
             used_at=now,
             return_to_factory=to_factory,
@@ -579,6 +587,11 @@ def work_report_submit(
         row.full_clean()
         row.save()
         rows.append(row)
+        if catalogue_part is not None:
+            _van_part_consume(
+                order=order, engineer=engineer, row=row, part=catalogue_part, index=index, now=now,
+                serial_out=part.get("serial_out") or "", serial_in=part.get("serial_in") or "",
+            )  # fmt: skip
     _move(order, "report")
     _save(order)
     _event(
@@ -590,6 +603,23 @@ def work_report_submit(
         parts=[{"name": p.name, "quantity": p.quantity, "factory": p.return_to_factory} for p in rows],
     )
     return report
+
+
+def _van_part_consume(*, order, engineer, row: PartUsed, part, index: int, now, serial_out: str, serial_in: str) -> None:
+    """Issue 16, OS-11: one van part of the work report out of the van (see ``work_report_submit``).
+    The move's key is the report row's own: one report row, one move, whatever resends."""
+    # Imported here: the parts app builds on this module (its services use part_factory_returned).
+    from onsite.parts.services import part_consume
+
+    try:
+        part_consume(
+            order=order, part=part, quantity=row.quantity, engineer=engineer, serial_out=serial_out,
+            serial_in=serial_in, key=f"onsite-report-part:{row.pk}", now=now, part_used=row,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Parts row %(row)s (%(part)s): %(problem)s") % {"row": index, "part": part.name, "problem": " ".join(exc.messages)}
+        ) from exc
 
 
 def _resolution_text(report: WorkReport) -> str:

@@ -29,6 +29,9 @@ from . import forms, policies, selectors, services
 from .exports import ORDER_COLUMNS
 from .models import PartUsed
 from .policies import PHOTO_MANAGER_ROLES
+from .parts import selectors as parts_selectors
+from .parts.forms import UsePartForm
+from .parts.services import CONSUME_STATUSES
 from .selectors import CALENDAR_ROLES, ORDER_MANAGER_ROLES, ORDER_READER_ROLES, ORDER_REQUEST_ROLES, ORDER_ROLES
 from .signatures import signature_from_data_url
 
@@ -140,6 +143,8 @@ def _render_order(request, order, **bound):
     if "assign" in actions and services.dispatch_refusal_for(user=user, now=now):
         actions.discard("assign")
     step = policies.current_step(order.status)
+    # Issue 16: the later steps, hidden, for the phone to reveal while offline.
+    offline_later = policies.offline_later_steps(order.status) if is_engineer else ()
     report = getattr(order, "work_report", None) if order.status in _REPORTED else None
     sign_off = getattr(order, "sign_off", None) if order.status in _SIGNED else None
     context = {
@@ -153,8 +158,7 @@ def _render_order(request, order, **bound):
             for index, (key, label) in enumerate(policies.STEPS)
         ],
         "step_key": policies.STEPS[step][0] if step is not None and step < len(policies.STEPS) else "",
-        # Issue 16: the later steps, hidden, for the phone to reveal while offline.
-        "offline_later": policies.offline_later_steps(order.status) if is_engineer else (),
+        "offline_later": offline_later,
         "report": report,
         "sign_off": sign_off,
         "parts": _parts_with_flags(order, today=timezone.localdate(now)) if report else [],
@@ -184,7 +188,15 @@ def _render_order(request, order, **bound):
         if is_engineer and ("depart" in actions or "check_in" in actions)
         else None,
         "report_form": forms.WorkReportForm(),
-        "parts_formset": forms.PartFormSet(prefix="parts"),
+        # Issue 16: the engineer picks parts from their own van (one query for all rows).
+        "parts_formset": forms.part_formset(
+            van_levels=parts_selectors.van_levels_for(engineer=user)
+            if is_engineer and ("report" in actions or "report" in offline_later)
+            else ()
+        ),
+        "use_part_form": UsePartForm(van_levels=parts_selectors.van_levels_for(engineer=user))
+        if is_engineer and report is not None and order.status in CONSUME_STATUSES
+        else None,
         "sign_form": forms.SignForm(initial={"customer_name": order.contact.name if order.contact else ""}),
         "trip_form": forms.TripForm(),
         "hand_in_form": forms.HandInForm(),
@@ -195,18 +207,22 @@ def _render_order(request, order, **bound):
         "part_returned_form": forms.PartReturnedForm(initial={"returned_on": timezone.localdate(now)}),
         "today": timezone.localdate(now),
     }
-    context.update(_photo_context(order, user))
+    context.update(_photo_context(order, user, offline_later=offline_later))
     context.update(bound)
     return render(request, "onsite/order_detail.html", context)
 
 
-def _photo_context(order, user) -> dict:
-    """Issue 16: the order's photos and, when the user may add one now, the upload form."""
+def _photo_context(order, user, *, offline_later=()) -> dict:
+    """Issue 16: the order's photos and, when the user may add one now, the upload form. Before the
+    check-in the engineer's phone gets the form hidden: offline, it appears with the work report once
+    the check-in is queued (the queue sends the check-in first, so the server accepts the photo)."""
     photos = list(selectors.order_photos(order=order))
     may_add = services.photo_add_refusal_for(order=order, user=user, photo_count=len(photos)) is None
+    later = not may_add and "report" in offline_later
     return {
         "photos": photos,
-        "photo_form": forms.PhotoForm() if may_add else None,
+        "photo_form": forms.PhotoForm() if may_add or later else None,
+        "photo_form_later": later,
         "photo_keep_location": settings.SERVICEDESK["PHOTO_KEEP_LOCATION"],
     }
 
@@ -315,7 +331,11 @@ def order_check_in(request, pk):
 @require_POST
 @role_required(*ENGINEER_ROLES)
 def order_report(request, pk):
-    formset = forms.PartFormSet(request.POST, prefix="parts")
+    formset = forms.part_formset(
+        request.POST, van_levels=parts_selectors.van_levels_for(engineer=request.user, include_empty=True)
+    )
+    # Issue 16: once per form key (``_submit`` runs every step through run_once); a resend (the
+    # offline phone) gets the saved report back and takes no van part a second time.
     return _submit(
         request, pk, key="report", form_name="report_form", form=forms.WorkReportForm(request.POST),
         extra_valid=formset,

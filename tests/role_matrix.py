@@ -74,6 +74,8 @@ POST_ONLY = frozenset(
         "onsite:resume",
         "onsite:sign",
         "onsite:trip",
+        "parts:factory_returned",
+        "parts:part_use",
         "remote:attachment_delete",
         "remote:change_step",
         "roster:assign",
@@ -312,6 +314,11 @@ MATRIX: dict[str, dict[str, int]] = {
     "parts:location_detail":                 row(302, 403, 200, 200, 403, 403, 403, 200),
     "parts:transfer":                        row(302, 403, 403, 200, 403, 403, 403, 200),
     "parts:my_van":                          row(302, 403, 403, 403, 200, 403, 403, 403),
+    "parts:receive":                         row(302, 403, 403, 200, 403, 403, 403, 200),
+    "parts:count":                           row(302, 403, 403, 200, 403, 403, 403, 200),
+    "parts:factory":                         row(302, 403, 200, 200, 403, 403, 403, 200),
+    "parts:factory_returned":                row(302, 403, 302, 302, 403, 403, 403, 302),
+    "parts:part_use":                        row(302, 403, 403, 403, 404, 403, 403, 403),
     # --- Callbacks, surveys, complaints ------------------------------------------------------------
     #                                            anon agent duty  svc   eng   cb    hr   admin
     "care:queue":                            row(302, 403, 403, 200, 403, 200, 403, 200),

@@ -87,6 +87,10 @@ ID_ROUTES = {
     "onsite/orders/<int:pk>": "onsite.ServiceOrder",
     "onsite/orders/<int:pk>/parts/<int:part_pk>": "onsite.PartUsed",
     "onsite/maintenance/plans/<int:pk>": "maintenance.MaintenancePlan",  # issue 16
+    "onsite/orders/<int:pk>/photos/<int:photo_pk>": "onsite.OrderPhoto",  # issue 16
+    "onsite/parts/locations/<int:pk>": "parts.StockLocation",
+    "onsite/parts/factory/<int:pk>": "parts.StockMove",
+    "onsite/parts/orders/<int:pk>": "onsite.ServiceOrder",
     "care/callbacks/<int:pk>": "care.Callback",
     "care/complaints/<int:pk>": "care.Complaint",
     "hotline/roster/shifts/<int:pk>": "roster.Shift",

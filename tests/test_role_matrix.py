@@ -95,6 +95,8 @@ PK_OBJECTS = {
     "onsite/orders/": "order",
     "onsite/maintenance/plans/": "maintenance_plan",
     "onsite/parts/locations/": "stock_location",
+    "onsite/parts/factory/": "factory_move",  # issue 16: a part at the factory
+    "onsite/parts/orders/": "order",  # issue 16: "Use a part" on another engineer's order
     "care/callbacks/": "callback",
     "care/complaints/": "complaint",
     "hotline/roster/shifts/": "shift",
@@ -134,6 +136,7 @@ def _pick_objects(*, stored_files: list) -> dict:
     from hotline.models import CallbackPromise, CallLog, DutyRequest
     from hotline.roster.models import ShiftAssignment
     from onsite.models import PartUsed
+    from onsite.parts.models import MoveReason, StockMove
     from staff.models import DeductionRun, LeaveRequest, PenaltyProposal, TravelRequest
     from tickets.care import services as care_services
     from tickets.care.models import Callback, CallbackStatus, Complaint
@@ -190,6 +193,7 @@ def _pick_objects(*, stored_files: list) -> dict:
         "stock_location": _stock_location(),
         "photo": _photo(order=part.report.order, stored_files=stored_files),
         "maintenance_plan": _maintenance_plan(),
+        "factory_move": first(StockMove.objects.filter(reason=MoveReason.RETURN_TO_FACTORY)).pk,
     }
 
 
@@ -201,7 +205,7 @@ def _maintenance_plan() -> int:
 
 
 def _stock_location() -> int:
-    """Issue 16: a warehouse (the demo has no stock yet)."""
+    """Issue 16: the demo's warehouse (onsite/parts/demo.py)."""
     from onsite.parts.models import LocationKind, StockLocation
 
     return StockLocation.objects.get_or_create(name="中央仓库", defaults={"kind": LocationKind.WAREHOUSE})[0].pk

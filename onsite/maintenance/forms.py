@@ -1,6 +1,8 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.core.forms import PkModelMultipleChoiceField
 from servicedesk.core.idempotency import IdempotentFormMixin
 from servicedesk.core.parsing import pk_or_none
 from tickets.models import Installation
@@ -18,7 +20,7 @@ class TimeInput(forms.TimeInput):
 
 class PlanFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    contract = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    contract = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class PlanForm(IdempotentFormMixin, forms.ModelForm):
@@ -30,6 +32,7 @@ class PlanForm(IdempotentFormMixin, forms.ModelForm):
             "contract", "name", "interval_months", "rrule", "first_visit_on", "window_start", "window_end",
             "duration_minutes", "installations", "is_active",
         ]  # fmt: skip
+        field_classes = {"installations": PkModelMultipleChoiceField}
         widgets = {
             "first_visit_on": DateInput(), "window_start": TimeInput(), "window_end": TimeInput(),
             "installations": forms.CheckboxSelectMultiple,
@@ -37,6 +40,12 @@ class PlanForm(IdempotentFormMixin, forms.ModelForm):
 
     def __init__(self, *args, contracts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Bounds in the form too: a huge number is a field error, not a database overflow.
+        self.fields["interval_months"].max_value = 120
+        self.fields["interval_months"].validators.append(MaxValueValidator(120))
+        self.fields["duration_minutes"].validators.append(MaxValueValidator(24 * 60))
+        self.fields["duration_minutes"].widget.attrs["max"] = 24 * 60
+        self.fields["interval_months"].widget.attrs["max"] = 120
         if self.instance.pk:
             del self.fields["contract"]
             contract = self.instance.contract

@@ -217,15 +217,22 @@ def van_of(engineer) -> StockLocation:
 @transaction.atomic
 def part_consume(
     *, order: ServiceOrder, part: Part, quantity: int, engineer, serial_out: str = "", serial_in: str = "",
-    key: str, now: datetime.datetime,
+    key: str, now: datetime.datetime, part_used: PartUsed | None = None,
 ) -> StockMove:  # fmt: skip
     """OS-11: the order's engineer uses ``quantity`` of ``part`` from their van on the visit; the
     move records part, quantity and time. A serial-tracked part swapped on the ticket's installation
     changes the installation's serial number from ``serial_out`` to ``serial_in`` (written on the
-    ticket's timeline). With the work report already written, the part is added to its parts
-    (``PartUsed``); before the report it is only on the ledger, linked to the order, and the
-    engineer lists it in the report as before (``work_report_submit`` takes its parts from the form,
-    so adding a row here too would count the part twice)."""
+    ticket's timeline).
+
+    Counted once, in one of three ways:
+
+    * ``part_used`` given: the work report's row for this part, just written by
+      ``onsite.services.work_report_submit`` in the same transaction; the move is linked to it and no
+      second row is written (the report's parts rows pick van parts and consume through here);
+    * no ``part_used``, the work report already written ("Use a part" after the report): a
+      ``PartUsed`` row is added to the report and linked;
+    * no ``part_used``, no report yet: only on the ledger, linked to the order (the engineer lists
+      the part in the report then; ``work_report_submit`` never consumes rows without a van part)."""
     key = _check_key(key)
     if (first := _first(key)) is not None:
         return first
@@ -244,13 +251,18 @@ def part_consume(
             {"serial_out": _("The installation's serial number is %(serial)s.") % {"serial": installation.serial_number}}
         )
     van = van_of(engineer)
-    report = getattr(order, "work_report", None)
-    part_used = None
-    if report is not None:
-        part_used = PartUsed(report=report, name=part.name, part_number=part.number, quantity=quantity, used_at=now)
+    linked = part_used
+    if linked is not None:
+        if linked.pk is None or linked.report.order_id != order.pk:
+            raise ValidationError(_("This part row belongs to another work report."))
+        part_used = None
+    else:
+        report = getattr(order, "work_report", None)
+        if report is not None:
+            part_used = PartUsed(report=report, name=part.name, part_number=part.number, quantity=quantity, used_at=now)
     move, created = _record(
         key=key, reason=MoveReason.CONSUME, part=part, quantity=quantity, from_location=van, actor=engineer, now=now,
-        serial_number=serial_in, serial_out=serial_out, order=order, installation=installation,
+        serial_number=serial_in, serial_out=serial_out, order=order, installation=installation, part_used=linked,
     )  # fmt: skip
     if not created:
         return move

@@ -343,8 +343,10 @@ def test_engineer_off_the_visit_is_refused_with_400(client):
     response = post_photo(client, order)
     assert response.status_code == 400 and "from check-in until you check out" in response.content.decode()
     assert not OrderPhoto.objects.exists()
-    # Off the visit the page offers no upload form.
-    assert "data-photos" not in client.get(order.get_absolute_url()).content.decode()
+    # Before the check-in the upload form is only there hidden, for the offline phone to show with
+    # the work report once the check-in is queued (issue 16).
+    body = client.get(order.get_absolute_url()).content.decode()
+    assert '<div class="photo-upload" hidden data-offline-reveal-with="report">' in body
 
 
 def test_photos_are_seen_by_whoever_sees_the_order_or_the_ticket(client, on_site):

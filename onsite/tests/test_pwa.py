@@ -108,7 +108,8 @@ def test_issue16_order_page_renders_the_later_steps_hidden_for_the_engineer_only
     assert body.count('id="step-title"') == 1
     client.force_login(UserFactory(roles=[Role.SERVICE_MANAGER]))
     body = client.get(order.get_absolute_url()).content.decode()
-    assert 'data-offline-step="' not in body and "data-offline-order" not in body
+    assert 'data-offline-step="' not in body and 'data-offline="check_in"' not in body
+    assert "data-offline-reveal-with" not in body  # a manager's photo form is shown, not held back
 
 
 # --- Engineer steps sent twice (the offline queue) ---------------------------------------------------

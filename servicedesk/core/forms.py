@@ -36,3 +36,18 @@ class SearchForm(forms.Form):
     """The top bar's search box (issue 17). NUL characters and over-long input make it invalid."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
+
+
+class PkModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses a value no primary key can have (a huge number
+    overflows SQLite's INTEGER in the lookup query: a field error, never a 500)."""
+
+    def _check_values(self, value):
+        from .parsing import pk_or_none
+
+        for pk in value if isinstance(value, (list, tuple)) else [value]:
+            if pk_or_none(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)

@@ -154,6 +154,10 @@
   function reveal(section) {
     if (!section || !section.hidden) { return; }
     section.hidden = false;
+    // Forms outside the steps that go with one (the photo upload comes with the work report).
+    document.querySelectorAll("[data-offline-reveal-with='" + section.dataset.offlineStep + "']").forEach(function (el) {
+      el.hidden = false;
+    });
     section.dispatchEvent(new CustomEvent("servicedesk:reveal", { bubbles: true }));
   }
 

@@ -2,19 +2,24 @@
 
 "My visits" loads online once, so the service worker keeps today's orders; then the network goes
 off. The engineer opens the order from the phone's copy and walks the visit (each step a function
-in ``OFFLINE_STEPS``: add the photo and the van part there), every step queued in IndexedDB and
+in ``OFFLINE_STEPS``: check-in, a photo, the work report with a part from the van and a
+free-text one, the signature, check-out), every step queued in IndexedDB and
 the next one shown at once, the banner counting. Back online the queue is sent: everything arrives
 once, the order is signed and checked out. The same queue sent a second time stores nothing new
 (idempotency keys): "already saved" for each entry.
 """
 
+import io
 import math
 
 import pytest
+from PIL import Image
 from django.utils import timezone
 
 from onsite import services
-from onsite.models import OnsiteEventKind, OrderStatus, PartUsed, ServiceOrder, SignOff, WorkReport
+from onsite.models import OnsiteEventKind, OrderPhoto, OrderStatus, PartUsed, ServiceOrder, SignOff, WorkReport
+from onsite.parts.models import MoveReason, StockLevel, StockMove
+from onsite.parts.tests.factories import PartFactory, VanFactory, stock
 from onsite.tests.factories import engineer, service_manager
 from staff.tests.factories import TEST_PASSWORD
 from tickets.models import TicketEvent
@@ -57,8 +62,11 @@ IDB_COPY = """async ([from, to]) => {
 
 
 def queued(page, step: str, count: int) -> None:
-    page.wait_for_selector(f".offline-queued[data-offline-queued-step='{step}']")
-    assert not page.locator(f"form[data-offline='{step}']").is_visible()  # the note instead of the form
+    if step == "photo":  # the photo form stays for the next photo, emptied, with the note above it
+        page.wait_for_selector(".offline-queued[data-offline-queued-form]")
+    else:
+        page.wait_for_selector(f".offline-queued[data-offline-queued-step='{step}']")
+        assert not page.locator(f"form[data-offline='{step}']").is_visible()  # the note instead of the form
     expected = "1 change waiting to send" if count == 1 else f"{count} changes waiting to send"
     page.wait_for_function(f"document.querySelector('[data-offline-count]').textContent === {expected!r}")
     assert page.locator("#offline-queue").is_visible()
@@ -68,6 +76,19 @@ def check_in(page):
     page.click("button:has-text('I am on site: check in')")
 
 
+def photo(page):
+    form = page.locator("form[data-offline='photo']")
+    form.wait_for(state="visible")  # shown with the work report once the check-in is queued
+    picture = Image.new("RGB", (2400, 1600), (30, 120, 200))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=95)
+    form.locator("input[type=file]").set_input_files(
+        [{"name": "feed-roller.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}]
+    )
+    form.locator("input[name=caption]").fill("磨损的进纸轮")
+    form.locator("button:has-text('Add the photo')").click()
+
+
 def work_report(page):
     form = page.locator("form[data-offline='report']")
     form.wait_for(state="visible")
@@ -75,8 +96,10 @@ def work_report(page):
         form.get_by_label(label).check()
     page.fill("#id_cause", "进纸轮磨损")
     page.fill("#id_actions", "更换进纸轮，清洁打印头")
-    page.fill("#id_parts-0-name", "进纸轮")  # a free-text part row (OS-11)
-    page.fill("#id_parts-0-quantity", "2")
+    page.select_option("#id_parts-0-part", label="IP300-FR 进纸轮 Feed roller (3 pcs in your van)")  # OS-11
+    page.fill("#id_parts-0-quantity", "1")
+    page.fill("#id_parts-1-name", "清洁棉签")  # a free-text part, not in the catalogue
+    page.fill("#id_parts-1-quantity", "2")
     no_overflow(page)
     form.locator("button:has-text('Save the work report')").click()
 
@@ -102,8 +125,10 @@ def check_out(page):
     page.locator("form[data-offline='check_out'] button").click()
 
 
-# (step label on the queued form, what the engineer does); the lead adds the photo and the van part.
-OFFLINE_STEPS = [("check_in", check_in), ("report", work_report), ("sign", signature), ("check_out", check_out)]
+# (step label on the queued form, what the engineer does)
+OFFLINE_STEPS = [
+    ("check_in", check_in), ("photo", photo), ("report", work_report), ("sign", signature), ("check_out", check_out),
+]  # fmt: skip
 
 
 def test_issue16_engineer_works_a_visit_offline_and_everything_arrives_once(live_server, browser):
@@ -122,6 +147,7 @@ def test_issue16_engineer_works_a_visit_offline_and_everything_arrives_once(live
     liu = engineer("liu", full_name="刘洋")
     manager = service_manager("chen", full_name="陈静")
     order = dispatched(liu=liu, manager=manager, customer_name="北京华联商贸有限公司", now=now, until="en_route")
+    van_stock(liu)
     try:
         login(page, live_server, "liu", TEST_PASSWORD)
         page.goto(f"{live_server.url}/onsite/mine/")
@@ -166,14 +192,28 @@ def test_issue16_engineer_works_a_visit_offline_and_everything_arrives_once(live
         context.close()
 
 
+def van_stock(liu):
+    """Three feed rollers in the engineer's van (the work report takes one, OS-11)."""
+    stock(part=PartFactory(number="IP300-FR", name="进纸轮 Feed roller"), location=VanFactory(engineer=liu), quantity=3)
+
+
 def assert_arrived_once(order):
     order.refresh_from_db()
     assert order.status == OrderStatus.SIGNED and order.checked_out_at is not None
     assert round(float(order.checkin_latitude), 4) == 39.9834
     assert TicketEvent.objects.filter(ticket=order.ticket, kind=OnsiteEventKind.CHECKED_IN).count() == 1
     assert WorkReport.objects.filter(order=order).count() == 1
-    assert list(PartUsed.objects.filter(report__order=order).values_list("name", "quantity")) == [("进纸轮", 2)]
+    parts = PartUsed.objects.filter(report__order=order).order_by("name")
+    assert sorted(parts.values_list("name", "quantity")) == [("清洁棉签", 2), ("进纸轮 Feed roller", 1)]
+    # OS-11: the van part came out of the van once, linked to the report's row.
+    consumed = StockMove.objects.filter(order=order, reason=MoveReason.CONSUME)
+    assert list(consumed.values_list("quantity", "part_used__name")) == [(1, "进纸轮 Feed roller")]
+    assert StockLevel.objects.get(part__number="IP300-FR", location__engineer=order.engineer).quantity == 2
     assert SignOff.objects.filter(order=order).count() == 1
+    # The photo arrived once, resized by the phone before it was queued.
+    photos = list(OrderPhoto.objects.filter(order=order))
+    assert len(photos) == 1 and photos[0].caption == "磨损的进纸轮"
+    assert max(photos[0].width, photos[0].height) <= 1600
 
 
 def test_issue16_a_step_refused_on_arrival_is_listed_with_the_reason_and_holds_back_the_rest(live_server, browser):
@@ -190,13 +230,15 @@ def test_issue16_a_step_refused_on_arrival_is_listed_with_the_reason_and_holds_b
     liu = engineer("liu", full_name="刘洋")
     manager = service_manager("chen", full_name="陈静")
     order = dispatched(liu=liu, manager=manager, customer_name="北京华联商贸有限公司", now=now, until="en_route")
+    van_stock(liu)
     try:
         login(page, live_server, "liu", TEST_PASSWORD)
         page.goto(f"{live_server.url}/onsite/mine/")
         page.wait_for_selector("html[data-offline-ready='2']")
         context.set_offline(True)
         page.goto(f"{live_server.url}{order.get_absolute_url()}")
-        for count, (step, act) in enumerate(OFFLINE_STEPS[:2], start=1):
+        steps = dict(OFFLINE_STEPS)
+        for count, (step, act) in enumerate([("check_in", steps["check_in"]), ("report", steps["report"])], start=1):
             act(page)
             queued(page, step, count)
 
