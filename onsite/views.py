@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicedesk.core.dates import month_bounds
 from servicedesk.core.forms import month_chosen
 from servicedesk.core.idempotency import run_once
-from servicedesk.core.pagination import page_of
+from servicedesk.core.pagination import page_of, query_without_page
 from servicedesk.core.spreadsheets import list_export
 from servicedesk.core.uploads import file_response
 from staff.permissions import role_required
@@ -38,10 +38,6 @@ from .signatures import signature_from_data_url
 # Steps the engineer (or a manager on their behalf) takes.
 ENGINEER_ROLES = (Role.ENGINEER,)
 FOLLOW_UP_ROLES = (Role.ENGINEER, *ORDER_MANAGER_ROLES)
-
-
-def _query(request) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
 
 
 def _order(request, pk):
@@ -92,7 +88,7 @@ def order_request(request, number):
 def order_list(request):
     form, queryset = _filtered_orders(request)
     page = page_of(request, queryset)
-    return render(request, "onsite/order_list.html", {"form": form, "page": page, "query": _query(request)})
+    return render(request, "onsite/order_list.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 def _filtered_orders(request):
@@ -636,7 +632,7 @@ def visit_calendar(request):
             "view": view,
             "previous": urlencode({"day": (first - step).isoformat(), "view": view, "engineer": engineer.pk if engineer else ""}),
             "next": urlencode({"day": (first + step).isoformat(), "view": view, "engineer": engineer.pk if engineer else ""}),
-            "query": _query(request),
+            "query": query_without_page(request),
         },
     )
 

@@ -1,7 +1,6 @@
 """Training plans and implementation projects. Views parse input, call a selector or a service,
 and render; a refused step re-renders the page with what was typed."""
 
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from servicedesk.core.pagination import page_of
+from servicedesk.core.pagination import page_of, query_without_page
 from servicedesk.core.parsing import pk_or_none
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
@@ -28,10 +27,6 @@ from .policies import (
 from .selectors import SUPERVISOR_ROLES, TRAINING_ROLES
 
 
-def _query(request) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
-
-
 # --- Plans --------------------------------------------------------------------------------------------
 
 
@@ -41,7 +36,7 @@ def plan_list(request):
     form = forms.PlanFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     page = page_of(request, selectors.plan_list(user=request.user, status=status))
-    return render(request, "training/plan_list.html", {"form": form, "page": page, "query": _query(request)})
+    return render(request, "training/plan_list.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 @role_required(*TRAINING_ROLES)
@@ -300,7 +295,7 @@ def project_list(request):
     form = forms.ProjectFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     page = page_of(request, selectors.project_list(user=request.user, status=status))
-    return render(request, "training/project_list.html", {"form": form, "page": page, "query": _query(request)})
+    return render(request, "training/project_list.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 @role_required(*TRAINING_ROLES)

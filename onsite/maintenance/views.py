@@ -1,7 +1,6 @@
 """Maintenance plan pages: list, detail with the visits, create/edit, generate now. Views parse
 input, call a selector or a service and render; refused input re-renders the form (400)."""
 
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,17 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.idempotency import run_once
-from servicedesk.core.pagination import page_of
+from servicedesk.core.pagination import page_of, query_without_page
 from servicedesk.core.parsing import pk_or_none
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
 
 from . import forms, selectors, services
 from .apps import PLAN_EDIT_ROLES, PLAN_ROLES
-
-
-def _query(request) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
 
 
 @require_GET
@@ -37,7 +32,7 @@ def plan_list(request):
         request,
         "maintenance/plan_list.html",
         {
-            "form": form, "page": page, "query": _query(request), "contract_id": contract_id,
+            "form": form, "page": page, "query": query_without_page(request), "contract_id": contract_id,
             "can_edit": selectors.may_edit_plans(request.user),
         },
     )  # fmt: skip

@@ -1,7 +1,6 @@
 """Spare parts pages: the catalogue, the stock and ledger per location, the transfer form and the
 engineer's own van. Views parse input, call a selector or a service and render."""
 
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.core.idempotency import new_key, run_once
-from servicedesk.core.pagination import page_of
+from servicedesk.core.pagination import page_of, query_without_page
 from staff.permissions import role_required
 from staff.roles import Role
 from tickets.remote.forms import add_service_errors
 
+from .. import policies as onsite_policies
 from . import forms, selectors, services
 from .apps import CATALOGUE_ROLES, FACTORY_ROLES, KEEPER_ROLES, STOCK_READER_ROLES
 from .models import MoveReason, StockLocation, StockMove
@@ -28,16 +28,12 @@ def _search(request) -> tuple[forms.SearchForm, str]:
     return form, (form.cleaned_data["q"].strip() if form.is_valid() else "")
 
 
-def _query(request) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
-
-
 @require_GET
 @role_required(*CATALOGUE_ROLES)
 def catalogue(request):
     form, search = _search(request)
     page = page_of(request, selectors.part_list(search=search))
-    return render(request, "parts/catalogue.html", {"form": form, "page": page, "query": _query(request)})
+    return render(request, "parts/catalogue.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 @require_GET
@@ -45,7 +41,7 @@ def catalogue(request):
 def location_list(request):
     form, search = _search(request)
     page = page_of(request, selectors.location_list(search=search))
-    context = {"form": form, "page": page, "query": _query(request), "can_transfer": request.user.has_role(*KEEPER_ROLES)}
+    context = {"form": form, "page": page, "query": query_without_page(request), "can_transfer": request.user.has_role(*KEEPER_ROLES)}
     return render(request, "parts/location_list.html", context)
 
 
@@ -59,7 +55,7 @@ def location_detail(request, pk):
         "form": form,
         "levels": selectors.location_levels(location=location, search=search),
         "page": page_of(request, selectors.location_moves(location=location, search=search)),
-        "query": _query(request),
+        "query": query_without_page(request),
         "can_transfer": request.user.has_role(*KEEPER_ROLES),
     }
     return render(request, "parts/location_detail.html", context)
@@ -96,7 +92,7 @@ def transfer(request):
 def my_van(request):
     van = selectors.van_for(engineer=request.user)
     form, search = _search(request)
-    context = {"van": van, "form": form, "query": _query(request), "levels": [], "page": None}
+    context = {"van": van, "form": form, "query": query_without_page(request), "levels": [], "page": None}
     if van is not None:
         context["levels"] = selectors.location_levels(location=van, search=search)
         context["page"] = page_of(request, selectors.location_moves(location=van, search=search))
@@ -192,13 +188,13 @@ def factory(request):
     form, search = _search(request)
     today = timezone.localdate()
     page = page_of(request, selectors.factory_open(search=search))
-    for move in page:
-        move.overdue = move.factory_due_on < today
+    for move in page:  # OS-11: the same rule as a factory repair on a work report
+        move.overdue = onsite_policies.factory_repair_overdue(due_on=move.factory_due_on, returned_on=None, today=today)
     returned_form = forms.FactoryReturnedForm()
     # One query for the location select of every row (a list renders without going back to the database).
     returned_form.fields["to_location"].choices = list(returned_form.fields["to_location"].choices)
     context = {
-        "form": form, "page": page, "query": _query(request), "send_form": send_form,
+        "form": form, "page": page, "query": query_without_page(request), "send_form": send_form,
         "returned_form": returned_form, "today": today,
     }  # fmt: skip
     return render(request, "parts/factory.html", context, status=status)

@@ -3,7 +3,6 @@ call a selector or a service and render; a refused step re-renders with what was
 
 import csv
 import datetime
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from servicedesk.core.dates import add_months
 from servicedesk.core.exports import CountingWriter, export_audit_record
 from servicedesk.core.idempotency import run_once
-from servicedesk.core.pagination import page_of
+from servicedesk.core.pagination import page_of, query_without_page
 from servicedesk.core.spreadsheets import list_export
 from servicedesk.notify.services import channel_choose
 from staff.permissions import role_required
@@ -35,10 +34,6 @@ from .models import CallbackStatus, ComplaintDecision, ComplaintStatus, Response
 HANDLER_ROLES = services.HANDLER_ROLES
 
 
-def _query(request) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
-
-
 # --- Callback queue (CB-1) ----------------------------------------------------------------------------
 
 
@@ -48,7 +43,7 @@ def queue(request):
     today = timezone.localdate()
     form, queryset = _filtered_queue(request, today=today)
     page = page_of(request, queryset)
-    return render(request, "care/queue.html", {"form": form, "page": page, "query": _query(request), "today": today})
+    return render(request, "care/queue.html", {"form": form, "page": page, "query": query_without_page(request), "today": today})
 
 
 def _filtered_queue(request, *, today):
@@ -275,7 +270,7 @@ def complaint_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     page = page_of(request, selectors.complaint_list(filters=filters))
     return render(
-        request, "care/complaint_list.html", {"form": form, "page": page, "query": _query(request), "today": timezone.localdate()}
+        request, "care/complaint_list.html", {"form": form, "page": page, "query": query_without_page(request), "today": timezone.localdate()}
     )
 
 

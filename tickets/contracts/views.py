@@ -2,7 +2,6 @@
 service and render; a refused step shows the renewal page again with the message and what was typed."""
 
 import datetime
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from onsite.maintenance.apps import PLAN_ROLES
 from servicedesk.core.dates import month_start
 from servicedesk.core.idempotency import run_once
-from servicedesk.core.pagination import page_of
+from servicedesk.core.pagination import page_of, query_without_page
 from servicedesk.core.parsing import pk_or_404
 from staff.permissions import role_required
 from tickets.remote.forms import add_service_errors
@@ -25,10 +24,6 @@ from tickets.sla.models import ContractReminder
 
 from . import forms, policies, selectors, services
 from .apps import MANAGER_ROLES, SELLER_ROLES, VIEWER_ROLES
-
-
-def _query(request) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
 
 
 # --- Contracts -----------------------------------------------------------------------------------------
@@ -43,7 +38,7 @@ def contract_list(request):
     return render(
         request,
         "contracts/contract_list.html",
-        {"form": form, "page": page, "query": _query(request), "today": timezone.localdate()},
+        {"form": form, "page": page, "query": query_without_page(request), "today": timezone.localdate()},
     )
 
 
@@ -141,7 +136,7 @@ def renewal_list(request):
         {
             "form": form,
             "page": page,
-            "query": _query(request),
+            "query": query_without_page(request),
             "today": today,
             # CT-4: the month's progress, for callback specialists as well as managers.
             "progress": selectors.sales_month(day=today),
@@ -156,7 +151,7 @@ def overdue_list(request):
     page = page_of(request, selectors.renewals_overdue(today=today))
     for renewal in page.object_list:
         renewal.days_overdue = policies.days_overdue(due_on=renewal.payment_due_on, today=today)
-    return render(request, "contracts/overdue_list.html", {"page": page, "query": _query(request), "today": today})
+    return render(request, "contracts/overdue_list.html", {"page": page, "query": query_without_page(request), "today": today})
 
 
 def _renewal(pk):

@@ -1,7 +1,6 @@
 """Remote-maintenance pages: a ticket's service records, change requests and bugs, the knowledge
 base, the document archive. Views parse input, call a selector or a service, and render."""
 
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from servicedesk.core.pagination import page_of
+from servicedesk.core.pagination import page_of, query_without_page
 from servicedesk.core.uploads import file_response
 from staff.permissions import role_required
 from staff.roles import Role
@@ -33,11 +32,6 @@ from .selectors import (
     RECORD_ROLES,
 )
 from .services import RECORD_TEXT_FIELDS, RECORD_UPLOAD_KINDS
-
-
-def _query(request) -> str:
-    """The filters of a list page without its page number, for the pagination links."""
-    return urlencode({k: v for k, v in request.GET.items() if k != "page"})
 
 
 def _get_ticket(request, number):
@@ -118,7 +112,7 @@ def change_list(request):
     return render(
         request,
         "remote/change_list.html",
-        {"form": form, "page": page_of(request, queryset), "query": _query(request), "today": timezone.localdate()},
+        {"form": form, "page": page_of(request, queryset), "query": query_without_page(request), "today": timezone.localdate()},
     )
 
 
@@ -289,7 +283,7 @@ def faq_list(request):
     if form.is_valid():
         text, product = form.cleaned_data["q"], form.cleaned_data["product"]
     page = page_of(request, selectors.faq_list(text=text, product=product))
-    return render(request, "remote/faq_list.html", {"form": form, "page": page, "query": _query(request), "q": text})
+    return render(request, "remote/faq_list.html", {"form": form, "page": page, "query": query_without_page(request), "q": text})
 
 
 @require_GET
@@ -331,7 +325,7 @@ def attachment_list(request):
     return render(
         request,
         "remote/attachment_list.html",
-        {"form": form, "page": page, "query": _query(request), "can_delete": request.user.has_role(Role.ADMIN)},
+        {"form": form, "page": page, "query": query_without_page(request), "can_delete": request.user.has_role(Role.ADMIN)},
     )
 
 
